@@ -25,6 +25,32 @@ struct VerifyState {
   std::vector<std::string> warnings;
 };
 
+/// Errors raised while checking a certificate's revocation status. At the
+/// trust anchor's depth they are all ignored: an anchor is trusted by
+/// configuration, and its issuer (if any) is not in the chain to check a CRL
+/// against.
+bool is_revocation_error(int error) {
+  switch (error) {
+    case X509_V_ERR_UNABLE_TO_GET_CRL:
+    case X509_V_ERR_UNABLE_TO_GET_CRL_ISSUER:
+    case X509_V_ERR_CRL_HAS_EXPIRED:
+    case X509_V_ERR_CRL_NOT_YET_VALID:
+    case X509_V_ERR_CRL_SIGNATURE_FAILURE:
+    case X509_V_ERR_UNABLE_TO_DECRYPT_CRL_SIGNATURE:
+    case X509_V_ERR_ERROR_IN_CRL_LAST_UPDATE_FIELD:
+    case X509_V_ERR_ERROR_IN_CRL_NEXT_UPDATE_FIELD:
+    case X509_V_ERR_DIFFERENT_CRL_SCOPE:
+    case X509_V_ERR_UNHANDLED_CRITICAL_CRL_EXTENSION:
+    case X509_V_ERR_KEYUSAGE_NO_CRL_SIGN:
+    case X509_V_ERR_CERT_REVOKED:
+      return true;
+    default:
+      return false;
+  }
+}
+
+/// Errors that only say a CRL is missing or out of date; relaxed policy
+/// accepts them below the anchor.
 bool is_crl_availability_error(int error) {
   return error == X509_V_ERR_UNABLE_TO_GET_CRL || error == X509_V_ERR_CRL_HAS_EXPIRED ||
          error == X509_V_ERR_CRL_NOT_YET_VALID;
@@ -38,13 +64,13 @@ int verify_callback(int ok, X509_STORE_CTX* ctx) {
   if (ok == 1) return 1;
   auto* state = static_cast<VerifyState*>(X509_STORE_CTX_get_app_data(ctx));
   int error = X509_STORE_CTX_get_error(ctx);
-  if (state == nullptr || !is_crl_availability_error(error)) return 0;
+  if (state == nullptr || !is_revocation_error(error)) return 0;
   // Trust anchors are trusted by configuration, not by revocation status
   // (strongSwan does not check its CAs against CRLs either).
   STACK_OF(X509)* chain = X509_STORE_CTX_get0_chain(ctx);
   int depth = X509_STORE_CTX_get_error_depth(ctx);
   if (chain != nullptr && depth == sk_X509_num(chain) - 1) return 1;
-  if (state->policy == CrlPolicy::strict) return 0;
+  if (state->policy == CrlPolicy::strict || !is_crl_availability_error(error)) return 0;
   X509* cert = X509_STORE_CTX_get_current_cert(ctx);
   if (error != X509_V_ERR_UNABLE_TO_GET_CRL || state->report_missing_crls)
     state->warnings.push_back(std::string(X509_verify_cert_error_string(error)) + " for \"" +
