@@ -6,14 +6,23 @@
 
 #include <chrono>
 #include <filesystem>
+#include <ostream>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "ike/crypto/pki/certificate.hpp"
 #include "ike/crypto/pki/crl.hpp"
+#include "ike/crypto/pki/identity.hpp"
 #include "ike/crypto/pki/openssl_handles.hpp"
 #include "ike/crypto/pki/public_key.hpp"
+
+namespace ike::pki {
+/// gtest prints identities as text.
+inline void PrintTo(const Identity& id, std::ostream* out) {
+  *out << wire::to_string(id.type) << " " << id.to_string();
+}
+}  // namespace ike::pki
 
 namespace ike::pki::test {
 

@@ -43,23 +43,39 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
-/// strongSwan spellings OpenSSL's object table does not know (or knows as
-/// something else); everything else goes through OBJ_txt2obj.
+/// The attribute names operators write, matched case-insensitively (as
+/// strongSwan does), including strongSwan spellings OpenSSL's object table
+/// does not know ("E", "GN", "T"); anything else goes through OBJ_txt2obj
+/// (OpenSSL's short and long names, dotted OIDs).
 int alias_nid(std::string_view attribute) {
   struct Alias {
     std::string_view name;
     int nid;
   };
   static constexpr Alias kAliases[] = {
+      {"C", NID_countryName},
+      {"ST", NID_stateOrProvinceName},
+      {"L", NID_localityName},
+      {"O", NID_organizationName},
+      {"OU", NID_organizationalUnitName},
+      {"CN", NID_commonName},
       {"E", NID_pkcs9_emailAddress},
       {"Email", NID_pkcs9_emailAddress},
       {"emailAddress", NID_pkcs9_emailAddress},
       {"serialNumber", NID_serialNumber},
       {"DC", NID_domainComponent},
+      {"UID", NID_userId},
+      {"SN", NID_surname},
       {"G", NID_givenName},
       {"GN", NID_givenName},
+      {"givenName", NID_givenName},
       {"T", NID_title},
+      {"title", NID_title},
       {"N", NID_name},
+      {"street", NID_streetAddress},
+      {"postalCode", NID_postalCode},
+      {"dnQualifier", NID_dnQualifier},
+      {"pseudonym", NID_pseudonym},
       {"ID", NID_x500UniqueIdentifier},
   };
   for (const auto& alias : kAliases) {
