@@ -114,15 +114,15 @@ Status add_ipv6_piece(std::string_view text, std::string_view piece, bool is_las
     list[count++] = static_cast<std::uint16_t>(quad[2] << 8 | quad[3]);
     return {};
   }
-  std::string label = "group " + std::to_string(total + 1);
-  if (piece.size() > 4) {
-    return v6_error(text, label + " (" + quoted(piece) + ") has more than 4 hex digits");
-  }
   unsigned value = 0;
   for (char c : piece) {
     int digit = hex_value(c);
     if (digit < 0) return v6_error(text, "unexpected character " + describe_char(c));
-    value = value << 4 | static_cast<unsigned>(digit);
+    value = value << 4 | static_cast<unsigned>(digit & 0xf);
+  }
+  if (piece.size() > 4) {
+    return v6_error(text, "group " + std::to_string(total + 1) + " (" + quoted(piece) +
+                              ") has more than 4 hex digits");
   }
   if (total + 1 > kMaxIpv6Groups) return v6_error(text, "more than 8 groups");
   list[count++] = static_cast<std::uint16_t>(value);

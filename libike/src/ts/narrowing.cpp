@@ -1,6 +1,7 @@
 #include "ike/ts/narrowing.hpp"
 
 #include <algorithm>
+#include <optional>
 
 namespace ike::ts {
 namespace {
@@ -8,11 +9,20 @@ namespace {
 /// Step 2: drop exact duplicates (keeping the first) and every selector that
 /// another one contains.
 std::vector<TrafficSelector> drop_redundant(const std::vector<TrafficSelector>& selectors) {
+  // Exact duplicates: sort indexes by value, keep the first index of each run.
+  std::vector<std::size_t> order(selectors.size());
+  for (std::size_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&selectors](std::size_t a, std::size_t b) {
+    return selectors[a] < selectors[b];
+  });
+  std::vector<bool> keep(selectors.size(), true);
+  for (std::size_t i = 1; i < order.size(); ++i) {
+    if (selectors[order[i]] == selectors[order[i - 1]]) keep[order[i]] = false;
+  }
   std::vector<TrafficSelector> unique;
-  for (const auto& selector : selectors) {
-    if (std::find(unique.begin(), unique.end(), selector) == unique.end()) {
-      unique.push_back(selector);
-    }
+  for (std::size_t i = 0; i < selectors.size(); ++i) {
+    if (keep[i]) unique.push_back(selectors[i]);
   }
   std::vector<TrafficSelector> out;
   for (std::size_t i = 0; i < unique.size(); ++i) {
@@ -40,6 +50,15 @@ std::string side_unacceptable(std::string_view payload, std::span<const TrafficS
   }
   return reason + " does not overlap the " + std::string(side) + " selectors we allow (" +
          to_string(configured) + ")";
+}
+
+std::optional<std::string> too_many(std::string_view payload,
+                                    std::span<const TrafficSelector> proposed,
+                                    std::span<const TrafficSelector> configured) {
+  if (proposed.size() * configured.size() <= kMaxIntersections) return std::nullopt;
+  return std::string(payload) + " carries " + std::to_string(proposed.size()) +
+         " selectors; against our " + std::to_string(configured.size()) + " that is more than " +
+         std::to_string(kMaxIntersections) + " intersections";
 }
 
 Status check_side(std::string_view payload, std::span<const TrafficSelector> proposed,
@@ -79,6 +98,14 @@ NarrowingResult narrow_as_responder(std::span<const TrafficSelector> proposed_ts
                                     std::span<const TrafficSelector> configured_remote,
                                     std::span<const TrafficSelector> configured_local) {
   NarrowingResult result;
+  if (auto reason = too_many("TSi", proposed_tsi, configured_remote)) {
+    result.reason = *reason;
+    return result;
+  }
+  if (auto reason = too_many("TSr", proposed_tsr, configured_local)) {
+    result.reason = *reason;
+    return result;
+  }
   auto tsi = narrow(proposed_tsi, configured_remote);
   if (tsi.empty()) {
     result.reason = side_unacceptable("TSi", proposed_tsi, "remote", configured_remote);

@@ -142,6 +142,21 @@ TEST(NarrowAsResponder, DisjointProposalIsTsUnacceptableWithAReason) {
   EXPECT_EQ(nothing.reason, "TSi 10.2.0.0/16 cannot be accepted: we allow no remote selectors");
 }
 
+TEST(NarrowAsResponder, RefusesListsTooLongToNarrowCheaply) {
+  std::vector<TrafficSelector> many;
+  for (unsigned i = 0; i < 100; ++i)
+    many.push_back(TrafficSelector::host(IpAddress::v4(10, 2, 0, static_cast<std::uint8_t>(i))));
+  std::vector<TrafficSelector> ours(41, selector("10.2.0.0/16"));
+  auto result = narrow_as_responder(many, selectors("10.1.0.0/16"), ours, selectors("10.1.0.0/16"));
+  EXPECT_FALSE(result.accepted());
+  EXPECT_EQ(result.reason,
+            "TSi carries 100 selectors; against our 41 that is more than 4096 "
+            "intersections");
+  ours.resize(40);  // 4000 intersections: still fine
+  EXPECT_TRUE(narrow_as_responder(many, selectors("10.1.0.0/16"), ours, selectors("10.1.0.0/16"))
+                  .accepted());
+}
+
 TEST(IsCovered, AcceptsUnionsOfAdjacentRanges) {
   EXPECT_TRUE(is_covered(selector("10.1.0.0/16"), selectors("10.0.0.0/8")));
   EXPECT_TRUE(is_covered(selector("10.1.0.0/16"), selectors("10.1.128.0/17, 10.1.0.0/17")));

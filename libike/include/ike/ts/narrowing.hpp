@@ -31,8 +31,10 @@
 /// not be used: check_responder_narrowing() says why.
 ///
 /// Cost is O(p x c) intersections plus O(n^2) containment tests on the n
-/// results; TS payloads only arrive inside authenticated IKE_AUTH and
-/// CREATE_CHILD_SA messages.
+/// results. TS payloads only arrive inside authenticated IKE_AUTH and
+/// CREATE_CHILD_SA messages, but a TS payload can still hold some 4000
+/// selectors, so narrow_as_responder() refuses (TS_UNACCEPTABLE, with the
+/// reason) a list whose p x c exceeds kMaxIntersections.
 
 #include <span>
 #include <string>
@@ -42,6 +44,10 @@
 #include "ike/ts/traffic_selector.hpp"
 
 namespace ike::ts {
+
+/// Upper bound on proposed x configured selectors per side (see above); real
+/// configurations stay far below (50 proposed x 20 configured = 1000).
+inline constexpr std::size_t kMaxIntersections = 4096;
 
 enum class NarrowingStatus {
   accepted,         ///< both lists are non-empty: answer with them
