@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <openssl/err.h>
 
 #include <string>
 
@@ -32,6 +33,8 @@ void expect_rejected(const KeyExchange& exchange, ByteView peer, const std::stri
   EXPECT_NE(secret.error().reason.find(reason_part), std::string::npos) << secret.error().reason;
   EXPECT_NE(secret.error().reason.find(wire::to_string(exchange.group())), std::string::npos)
       << "reason does not name the group: " << secret.error().reason;
+  // A refusal leaves no stale entry in OpenSSL's per-thread error queue.
+  EXPECT_EQ(ERR_peek_error(), 0ul);
 }
 
 struct DhVector {

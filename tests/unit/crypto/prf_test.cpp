@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "ike/crypto/prf.hpp"
 #include "support/test_random.hpp"
@@ -112,6 +114,23 @@ TEST(Prf, CopiesShareTheAlgorithmAndAgree) {
   const Prf copy = original;
   const Bytes key = hex("0102");
   EXPECT_EQ(hex_of(copy.compute(key, key)), hex_of(original.compute(key, key)));
+}
+
+TEST(Prf, OneInstanceServesSeveralThreadsAtOnce) {
+  const Prf prf = make_prf(PrfAlgorithm::hmac_sha2_256);
+  const HmacVector& vector = kRfc4231[1];
+  std::vector<std::string> results(8);
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < results.size(); ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 200; ++round)
+        results[t] = hex_of(prf.compute(vector.key, as_bytes(vector.data)));
+    });
+  }
+  for (auto& thread : threads)
+    thread.join();
+  for (const std::string& result : results)
+    EXPECT_EQ(result, vector.sha256);
 }
 
 TEST(PrfPlus, ChainsBlocksAsRfc7296Section2_13Says) {

@@ -35,8 +35,9 @@ class KeyExchange {
   ///   (clamped by X25519/X448 itself, RFC 7748 5);
   /// - ECP: a field-sized big-endian scalar (top bits of P-521 masked),
   ///   drawn again until it lies in [1, n-1];
-  /// - MODP: an exponent of twice the group's security strength in bits
-  ///   (256, 320, 384), drawn again while below 2.
+  /// - MODP: a random exponent of 256, 320 or 384 bits for groups 14, 15
+  ///   and 16 (at least twice each group's security strength, within RFC
+  ///   3526 8's estimates), drawn again while below 2.
   /// Fails with unsupported_algorithm for groups not listed above.
   static Result<std::unique_ptr<KeyExchange>> create(wire::KeGroup group, RandomSource& random);
 
