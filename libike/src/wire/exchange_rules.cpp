@@ -37,7 +37,8 @@ Status check_clear_chain(const IkeHeader& header, const ExchangeRules& rules,
     if (is_unknown(payload)) continue;
     if (is_encrypted_type(payload.type)) {
       if (!rules.encrypted) {
-        return rule_error(header, to_string(payload.type) + " payload not allowed (sent in clear)");
+        return rule_error(
+            header, to_string(payload.type) + " payload not allowed (the exchange is in clear)");
       }
       ++encrypted;
       continue;

@@ -139,7 +139,8 @@ Result<std::vector<Payload>> decode_chain(PayloadType first, ByteView chain, boo
     auto decoded = decode_body(payload.type, body, static_cast<PayloadType>(following));
     if (!decoded) {
       Error error = std::move(decoded).error();
-      error.reason += " (" + label + ")";
+      error.reason +=
+          " (at payload " + std::to_string(index) + ", " + to_string(payload.type) + ")";
       return error;
     }
     payload.body = std::move(decoded).value();

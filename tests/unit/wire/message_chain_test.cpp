@@ -90,7 +90,8 @@ TEST(PayloadChain, PayloadLengthSmallerThanItsBodyNeeds) {
   ASSERT_FALSE(decoded);
   EXPECT_THAT(
       decoded.error().reason,
-      HasSubstr("Nonce payload: nonce of 15 bytes is outside 16..256 bytes (payload 1 (N(once)))"));
+      HasSubstr(
+          "Nonce payload: nonce of 15 bytes is outside 16..256 bytes (at payload 1, N(once))"));
 }
 
 TEST(PayloadChain, UnknownCriticalPayloadIsRefusedWithItsType) {
@@ -161,7 +162,7 @@ TEST(PayloadChain, SkfIsDecodedWithItsFirstInner) {
   EXPECT_EQ(decoded->encrypted_fragment()->first_inner, PayloadType::id_initiator);
   EXPECT_EQ(decoded->encrypted_fragment()->total, 2);
   expect_chain_refused(53, payload(0, 0, hex("00030002 aa")),
-                       "SKF payload: Fragment Number 3 is outside 1..2 (payload 1 (SKF))");
+                       "SKF payload: Fragment Number 3 is outside 1..2 (at payload 1, SKF)");
 }
 
 TEST(PayloadChain, InnerChainMayNotHoldSkOrSkf) {
