@@ -85,18 +85,21 @@ bool looks_like_address(std::string_view text) {
 }
 
 bool is_host_name(std::string_view text) {
+  if (!text.empty() && text.back() == '.') text.remove_suffix(1);  // fully qualified
   if (text.empty() || text.size() > 253) return false;
-  std::size_t label = 0;
-  for (char c : text) {
-    if (c == '.') {
-      if (label == 0) return false;
-      label = 0;
-      continue;
+  while (true) {
+    auto dot = text.find('.');
+    auto label = text.substr(0, dot);
+    // RFC 1123 2.1 labels; '_' as seen in real names (SRV-style hosts).
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') {
+      return false;
     }
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;
-    if (++label > 63) return false;
+    for (char c : label) {
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;
+    }
+    if (dot == std::string_view::npos) return true;
+    text.remove_prefix(dot + 1);
   }
-  return label > 0 || text.size() > 1;  // a trailing dot (root) is fine
 }
 
 Result<HostFamily> parse_address_item(std::string_view text) {

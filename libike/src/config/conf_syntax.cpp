@@ -136,6 +136,9 @@ class SyntaxParser {
     const auto& key = tokens[0];
     if (key.kind == ConfToken::Kind::equals) return error_at(where, "setting without a name");
     if (key.text.empty()) return error_at(where, "setting with an empty name");
+    if (tokens.size() == 1 && key.kind == ConfToken::Kind::quoted) {
+      return error_at(where, "expected 'keyword=value', found " + describe(key));
+    }
     if (tokens.size() == 1) return error_at(where, "expected '" + key.text + "=value'");
     if (tokens[1].kind != ConfToken::Kind::equals) {
       return error_at(where, "expected '=' after '" + key.text + "', found " + describe(tokens[1]));
