@@ -1,0 +1,51 @@
+#pragma once
+/// A CHILD SA: the pair of ESP SAs and the policies that bind traffic to them.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ike/crypto/secret_bytes.hpp"
+#include "ike/proposal/crypto_proposal.hpp"
+#include "ike/sa/connection.hpp"
+#include "ike/sa/kernel.hpp"
+#include "ike/sa/time.hpp"
+#include "ike/ts/traffic_selector.hpp"
+
+namespace ike::sa {
+
+enum class ChildState : std::uint8_t {
+  creating,   ///< negotiating; nothing in the kernel yet (but an allocated SPI)
+  installed,  ///< both SAs and the policies are in the kernel
+  rekeying,   ///< a CREATE_CHILD_SA rekey for it is under way
+  rekeyed,    ///< replaced by a newer CHILD SA; deleted soon
+  deleting,   ///< a delete for it is under way
+};
+std::string_view to_string(ChildState state) noexcept;
+
+struct ChildSa {
+  std::uint32_t serial = 0;
+  const ChildConfig* config = nullptr;  ///< owned by the IKE SA's Connection
+  ChildState state = ChildState::creating;
+  IpsecMode mode = IpsecMode::tunnel;
+  std::uint32_t reqid = 0;
+  std::uint32_t spi_in = 0;   ///< ours: the peer sends with it
+  std::uint32_t spi_out = 0;  ///< the peer's: we send with it
+  proposal::NegotiatedAlgorithms algorithms;
+  std::vector<ts::TrafficSelector> local_ts;
+  std::vector<ts::TrafficSelector> remote_ts;
+  bool encapsulated = false;
+  bool policies_installed = false;
+  bool inbound_installed = false;
+  bool outbound_installed = false;
+  MonoTime established_at{};
+  std::optional<MonoTime> rekey_at;
+  MonoTime expire_at{};
+  /// Why the last attempt failed, for `ikectl status`.
+  std::string last_failure;
+
+  const std::string& name() const noexcept;
+};
+
+}  // namespace ike::sa

@@ -1,0 +1,85 @@
+#pragma once
+/// The sans-I/O IKEv2 engine (DESIGN.md "The core is sans-I/O"). Inputs: a
+/// datagram arrived, time passed, an operator command, a kernel event; each
+/// takes `now`. Outputs: datagrams to send (poll_transmit), the next deadline,
+/// kernel requests (through Kernel), events (through EventSink).
+///
+///   engine.handle_datagram(datagram, now);
+///   while (auto out = engine.poll_transmit()) socket.send(*out);
+///   timer.expires_at(engine.next_deadline());
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "ike/crypto/cipher_algorithms.hpp"
+#include "ike/random.hpp"
+#include "ike/sa/connection.hpp"
+#include "ike/sa/credentials.hpp"
+#include "ike/sa/endpoint.hpp"
+#include "ike/sa/events.hpp"
+#include "ike/sa/ike_sa.hpp"
+#include "ike/sa/kernel.hpp"
+#include "ike/sa/task.hpp"
+
+namespace ike::sa {
+
+struct EngineSettings {
+  /// Half-open IKE SAs beyond which IKE_SA_INIT requests must return a COOKIE
+  /// first (RFC 7296 2.6).
+  std::size_t cookie_threshold = 1000;
+  /// A responder's half-open SA is dropped after this long without IKE_AUTH.
+  Duration half_open_timeout = seconds(30);
+  /// Nonce size we send (RFC 7296 2.10: at least half the PRF key size).
+  std::size_t nonce_size = 32;
+  /// Tag for the SPIs we allocate: the top bits of every SPI we hand out, so a
+  /// sharded daemon routes a message to its shard by SPI (DESIGN.md "Scale").
+  std::uint8_t shard = 0;
+  std::uint8_t shard_bits = 0;
+};
+
+class Engine {
+ public:
+  Engine(EngineSettings settings, RandomSource& random, Kernel& kernel, EventSink& events,
+         const Credentials& credentials);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // --- configuration
+  void add_connection(ConnectionPtr connection);
+  const Connection* find_connection(std::string_view name) const noexcept;
+  /// Certificates are checked for validity at this time; the daemon sets it
+  /// before each input (libike reads no clock).
+  void set_wall_time(WallTime wall_now) noexcept { wall_now_ = wall_now; }
+
+  // --- inputs
+  void handle_datagram(const Datagram& datagram, MonoTime now);
+  void handle_timeout(MonoTime now);
+  /// `ikectl up`: starts an IKE SA for the connection (with the named CHILD
+  /// SA, or its first one), or a new CHILD SA on an established IKE SA.
+  Result<std::uint32_t> initiate(std::string_view connection, std::string_view child, MonoTime now);
+  /// `ikectl down`: deletes every IKE SA of the connection (and their CHILD SAs).
+  Status terminate(std::string_view connection, MonoTime now);
+
+  // --- outputs
+  std::optional<Datagram> poll_transmit();
+  std::optional<MonoTime> next_deadline() const;
+
+  // --- status
+  std::vector<const IkeSa*> ike_sas() const;
+  const IkeSa* find_ike_sa(std::uint32_t serial) const noexcept;
+  std::size_t half_open_count() const noexcept;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  WallTime wall_now_{};
+};
+
+}  // namespace ike::sa

@@ -1,0 +1,213 @@
+#include "child_installer.hpp"
+
+#include "ike/crypto/cipher_description.hpp"
+
+namespace ike::sa {
+
+namespace {
+
+std::optional<UdpEncapsulation> encapsulation_for(const IkeSa& sa) {
+  bool encapsulate = sa.nat_here || sa.nat_there || sa.connection->force_encapsulation;
+  if (!encapsulate) return std::nullopt;
+  return UdpEncapsulation{sa.local.port, sa.remote.port};
+}
+
+/// More specific selectors win: XFRM picks the lowest priority value.
+std::uint32_t policy_priority(const ts::TrafficSelector& local, const ts::TrafficSelector& remote) {
+  unsigned specificity = 0;
+  for (const auto* selector : {&local, &remote}) {
+    auto prefix = selector->as_prefix();
+    specificity += prefix ? prefix->length : 0;
+    if (selector->protocol != 0) specificity += 1;
+    if (!selector->ports.is_any()) specificity += 1;
+  }
+  return 200000 - specificity;
+}
+
+std::vector<PolicyRequest> policies_of(const IkeSa& sa, const ChildSa& child) {
+  std::vector<PolicyRequest> policies;
+  const auto& config = *child.config;
+  for (const auto& local : child.local_ts) {
+    for (const auto& remote : child.remote_ts) {
+      if (local.family() != remote.family()) continue;
+      PolicyRequest out;
+      out.source = local;
+      out.destination = remote;
+      out.direction = PolicyDirection::out;
+      out.mark = config.mark_out;
+      out.priority = policy_priority(local, remote);
+      out.tunnel_source = sa.local.address;
+      out.tunnel_destination = sa.remote.address;
+      out.mode = child.mode;
+      out.reqid = child.reqid;
+      out.story = "outbound policy " + local.to_string() + " === " + remote.to_string() +
+                  " for child '" + child.name() + "'";
+      PolicyRequest in = out;
+      in.source = remote;
+      in.destination = local;
+      in.direction = PolicyDirection::in;
+      in.mark = config.mark_in;
+      in.tunnel_source = sa.remote.address;
+      in.tunnel_destination = sa.local.address;
+      in.story = "inbound policy " + remote.to_string() + " === " + local.to_string() +
+                 " for child '" + child.name() + "'";
+      policies.push_back(out);
+      policies.push_back(in);
+      if (child.mode == IpsecMode::tunnel) {
+        PolicyRequest fwd = in;
+        fwd.direction = PolicyDirection::fwd;
+        fwd.story = "forward policy " + remote.to_string() + " === " + local.to_string() +
+                    " for child '" + child.name() + "'";
+        policies.push_back(fwd);
+      }
+    }
+  }
+  return policies;
+}
+
+SaKey inbound_key(const IkeSa& sa, const ChildSa& child) {
+  return SaKey{sa.local.address, child.spi_in, wire::ProtocolId::esp, child.config->mark_in};
+}
+
+SaKey outbound_key(const IkeSa& sa, const ChildSa& child) {
+  return SaKey{sa.remote.address, child.spi_out, wire::ProtocolId::esp, child.config->mark_out};
+}
+
+}  // namespace
+
+Result<crypto::ChildKeySizes> child_key_sizes(const proposal::NegotiatedAlgorithms& algorithms) {
+  auto cipher = crypto::describe_cipher(algorithms.encryption.id, algorithms.encryption.key_bits);
+  if (!cipher) return std::move(cipher).error();
+  crypto::ChildKeySizes sizes;
+  sizes.encryption_key = cipher->keying_material_size();
+  if (algorithms.integrity != wire::IntegrityAlgorithm::none) {
+    auto integrity = crypto::describe_integrity(algorithms.integrity);
+    if (!integrity) return std::move(integrity).error();
+    sizes.integrity_key = integrity->key_size;
+  }
+  return sizes;
+}
+
+Status install_child_sas(IkeSa& sa, ChildSa& child, Services& services,
+                         const crypto::ChildSaKeys& keys, bool we_initiated) {
+  const auto& config = *child.config;
+  auto encapsulation = encapsulation_for(sa);
+  child.encapsulated = encapsulation.has_value();
+
+  AddSaRequest inbound;
+  inbound.source = sa.remote.address;
+  inbound.destination = sa.local.address;
+  inbound.spi = child.spi_in;
+  inbound.mode = child.mode;
+  inbound.reqid = child.reqid;
+  inbound.mark = config.mark_in;
+  inbound.update_allocated = true;
+  inbound.inbound = true;
+  inbound.encryption = child.algorithms.encryption.id;
+  inbound.encryption_key_bits = child.algorithms.encryption.key_bits;
+  inbound.integrity = child.algorithms.integrity;
+  inbound.extended_sequence_numbers = child.algorithms.extended_sequence_numbers;
+  inbound.replay_window = config.replay_window;
+  inbound.encapsulation = encapsulation;
+  if (!child.local_ts.empty()) inbound.local_ts = child.local_ts.front();
+  if (!child.remote_ts.empty()) inbound.remote_ts = child.remote_ts.front();
+  AddSaRequest outbound = inbound;
+
+  // Keys from initiator to responder come first (RFC 7296 2.17).
+  const auto& in_encryption = we_initiated ? keys.encryption_r : keys.encryption_i;
+  const auto& in_integrity = we_initiated ? keys.integrity_r : keys.integrity_i;
+  const auto& out_encryption = we_initiated ? keys.encryption_i : keys.encryption_r;
+  const auto& out_integrity = we_initiated ? keys.integrity_i : keys.integrity_r;
+  inbound.encryption_key.assign(in_encryption.view().begin(), in_encryption.view().end());
+  inbound.integrity_key.assign(in_integrity.view().begin(), in_integrity.view().end());
+  inbound.story = "install inbound ESP SA for child '" + child.name() + "'";
+
+  outbound.source = sa.local.address;
+  outbound.destination = sa.remote.address;
+  outbound.spi = child.spi_out;
+  outbound.mark = config.mark_out;
+  outbound.update_allocated = false;
+  outbound.inbound = false;
+  outbound.encryption_key.assign(out_encryption.view().begin(), out_encryption.view().end());
+  outbound.integrity_key.assign(out_integrity.view().begin(), out_integrity.view().end());
+  outbound.story = "install outbound ESP SA for child '" + child.name() + "'";
+
+  auto added_in = services.kernel.add_sa(inbound);
+  secure_wipe(inbound.encryption_key);
+  secure_wipe(inbound.integrity_key);
+  if (!added_in) {
+    secure_wipe(outbound.encryption_key);
+    secure_wipe(outbound.integrity_key);
+    return make_error(added_in.error().code, inbound.story + ": " + added_in.error().reason);
+  }
+  child.inbound_installed = true;
+  auto added_out = services.kernel.add_sa(outbound);
+  secure_wipe(outbound.encryption_key);
+  secure_wipe(outbound.integrity_key);
+  if (!added_out) {
+    uninstall_child_sas(sa, child, services, "outbound SA failed");
+    return make_error(added_out.error().code, outbound.story + ": " + added_out.error().reason);
+  }
+  child.outbound_installed = true;
+  return {};
+}
+
+Status install_child_policies(IkeSa& sa, ChildSa& child, Services& services) {
+  if (!child.config->install_policy) return {};
+  auto policies = policies_of(sa, child);
+  for (std::size_t i = 0; i < policies.size(); ++i) {
+    auto added = services.kernel.add_policy(policies[i]);
+    if (!added) {
+      for (std::size_t j = 0; j < i; ++j) {
+        (void)services.kernel.delete_policy(policies[j]);
+      }
+      return make_error(added.error().code, policies[i].story + ": " + added.error().reason);
+    }
+  }
+  child.policies_installed = true;
+  return {};
+}
+
+Status install_child(IkeSa& sa, ChildSa& child, Services& services, const crypto::ChildSaKeys& keys,
+                     bool we_initiated) {
+  if (auto sas = install_child_sas(sa, child, services, keys, we_initiated); !sas) return sas;
+  if (auto policies = install_child_policies(sa, child, services); !policies) {
+    uninstall_child_sas(sa, child, services, "policy install failed");
+    return policies;
+  }
+  child.state = ChildState::installed;
+  child.established_at = services.now;
+  return {};
+}
+
+void uninstall_child_sas(IkeSa& sa, ChildSa& child, Services& services, const std::string& why) {
+  if (child.inbound_installed || (child.spi_in != 0 && child.state == ChildState::creating)) {
+    // An allocated but never completed inbound SPI is a larval state: remove it too.
+    (void)services.kernel.delete_sa(DeleteSaRequest{
+        inbound_key(sa, child), "remove inbound ESP SA of child '" + child.name() + "': " + why});
+    child.inbound_installed = false;
+  }
+  if (child.outbound_installed) {
+    (void)services.kernel.delete_sa(DeleteSaRequest{
+        outbound_key(sa, child), "remove outbound ESP SA of child '" + child.name() + "': " + why});
+    child.outbound_installed = false;
+  }
+}
+
+void uninstall_child(IkeSa& sa, ChildSa& child, Services& services, const std::string& why) {
+  bool was_installed = child.inbound_installed || child.outbound_installed;
+  if (child.policies_installed) {
+    for (auto& policy : policies_of(sa, child)) {
+      policy.story = "remove " + policy.story + ": " + why;
+      (void)services.kernel.delete_policy(policy);
+    }
+    child.policies_installed = false;
+  }
+  uninstall_child_sas(sa, child, services, why);
+  if (was_installed) {
+    services.publish(sa, EventKind::child_down,
+                     "CHILD SA '" + child.name() + "' removed (" + why + ")", child.serial);
+  }
+}
+
+}  // namespace ike::sa

@@ -1,0 +1,34 @@
+#pragma once
+/// Puts a negotiated CHILD SA into the kernel and takes it out again: the
+/// inbound and outbound ESP SAs and, unless installpolicy=no, the policies
+/// (out, in, and fwd in tunnel mode) for every pair of traffic selectors.
+
+#include "ike/crypto/key_material.hpp"
+#include "ike/sa/child_sa.hpp"
+#include "ike/sa/ike_sa.hpp"
+#include "ike/sa/task.hpp"
+
+namespace ike::sa {
+
+/// Key sizes of the CHILD SA's algorithms, for derive_child_sa_keys.
+Result<crypto::ChildKeySizes> child_key_sizes(const proposal::NegotiatedAlgorithms& algorithms);
+
+/// Installs both SAs and the policies. `we_initiated` says whether we were the
+/// initiator of the exchange that created the CHILD SA: its keys are taken
+/// initiator-to-responder first (RFC 7296 2.17). On failure everything already
+/// installed is removed again and the error names the kernel's reason.
+Status install_child(IkeSa& sa, ChildSa& child, Services& services, const crypto::ChildSaKeys& keys,
+                     bool we_initiated);
+
+/// Installs only the SAs (a rekey keeps the old policies, which match by
+/// reqid, so traffic moves to the new SAs without a gap).
+Status install_child_sas(IkeSa& sa, ChildSa& child, Services& services,
+                         const crypto::ChildSaKeys& keys, bool we_initiated);
+Status install_child_policies(IkeSa& sa, ChildSa& child, Services& services);
+
+/// Removes what install_child put in; `why` goes into every request's story.
+void uninstall_child(IkeSa& sa, ChildSa& child, Services& services, const std::string& why);
+/// Removes only the SAs (the policies stay for the CHILD SA that replaced it).
+void uninstall_child_sas(IkeSa& sa, ChildSa& child, Services& services, const std::string& why);
+
+}  // namespace ike::sa

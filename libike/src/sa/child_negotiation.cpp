@@ -1,0 +1,285 @@
+#include "child_negotiation.hpp"
+
+#include <array>
+
+#include "child_installer.hpp"
+#include "ike/crypto/key_material.hpp"
+#include "ike/proposal/defaults.hpp"
+#include "ike/proposal/response_check.hpp"
+#include "ike/proposal/selection.hpp"
+#include "ike/proposal/wire_conversion.hpp"
+#include "ike/sa/lifetime.hpp"
+#include "ike/ts/narrowing.hpp"
+#include "ike/wire/message.hpp"
+
+namespace ike::sa {
+
+namespace {
+
+Bytes spi_bytes(std::uint32_t spi) {
+  return Bytes{static_cast<std::uint8_t>(spi >> 24), static_cast<std::uint8_t>(spi >> 16),
+               static_cast<std::uint8_t>(spi >> 8), static_cast<std::uint8_t>(spi)};
+}
+
+std::uint32_t spi_value(ByteView bytes) {
+  std::uint32_t spi = 0;
+  for (auto byte : bytes)
+    spi = spi << 8 | byte;
+  return spi;
+}
+
+wire::Payload ts_payload(wire::PayloadType type, const std::vector<ts::TrafficSelector>& list) {
+  return wire::Payload{type, false, wire::TsPayload{ts::to_wire(list)}};
+}
+
+Result<std::vector<ts::TrafficSelector>> selectors_in(const std::vector<wire::Payload>& payloads,
+                                                      wire::PayloadType type) {
+  const auto* body = wire::find_body<wire::TsPayload>(payloads, type);
+  if (!body) {
+    return make_error(Errc::invalid_syntax, wire::to_string(type) + " payload missing");
+  }
+  return ts::from_wire(body->selectors);
+}
+
+std::uint32_t allocate_reqid(const ChildConfig& config, Services& services) {
+  return config.reqid != 0 ? config.reqid : (*services.next_reqid)++;
+}
+
+Result<std::uint32_t> allocate_inbound_spi(IkeSa& sa, Services& services, const ChildConfig& config,
+                                           std::uint32_t reqid) {
+  AllocateSpiRequest request;
+  request.source = sa.remote.address;
+  request.destination = sa.local.address;
+  request.reqid = reqid;
+  request.mark = config.mark_in;
+  request.story = "allocate inbound SPI for child '" + config.name + "'";
+  return services.kernel.allocate_spi(request);
+}
+
+void schedule(ChildSa& child, Services& services) {
+  auto lifetime = schedule_lifetime(child.config->lifetime, services.random);
+  child.expire_at = services.now + lifetime.expire_after;
+  if (lifetime.rekey_after) child.rekey_at = services.now + *lifetime.rekey_after;
+}
+
+Status derive_and_install(IkeSa& sa, ChildSa& child, Services& services, ByteView nonce_i,
+                          ByteView nonce_r, ByteView new_shared_secret, bool we_initiated) {
+  auto sizes = child_key_sizes(child.algorithms);
+  if (!sizes) return std::move(sizes).error();
+  auto keys = crypto::derive_child_sa_keys(*sa.prf, sa.keys.sk_d, nonce_i, nonce_r, *sizes,
+                                           new_shared_secret);
+  if (!keys) return std::move(keys).error();
+  return install_child(sa, child, services, *keys, we_initiated);
+}
+
+void announce(IkeSa& sa, ChildSa& child, Services& services) {
+  services.publish(sa, EventKind::child_up,
+                   "CHILD SA '" + child.name() + "' installed, SPIs " +
+                       to_hex(spi_bytes(child.spi_in)) + "_i " + to_hex(spi_bytes(child.spi_out)) +
+                       "_o, " + proposal::describe(child.algorithms) + ", TS " +
+                       ts::to_string(child.local_ts) + " === " + ts::to_string(child.remote_ts),
+                   child.serial);
+}
+
+}  // namespace
+
+std::vector<proposal::CryptoProposal> esp_proposals(const ChildConfig& config, bool for_accepting) {
+  if (!config.esp_proposals.empty()) return config.esp_proposals;
+  return proposal::default_proposals(wire::ProtocolId::esp, for_accepting
+                                                                ? proposal::DefaultsUse::accept
+                                                                : proposal::DefaultsUse::offer);
+}
+
+namespace {
+std::vector<ts::TrafficSelector> resolve_side(const std::vector<ts::SelectorTemplate>& templates,
+                                              const IpAddress& address) {
+  std::array<IpAddress, 1> hosts{address};
+  if (templates.empty()) return ts::resolve(ts::default_side_selectors(), hosts);
+  return ts::resolve(templates, hosts);
+}
+}  // namespace
+
+std::vector<ts::TrafficSelector> local_selectors(const IkeSa& sa, const ChildConfig& config) {
+  return resolve_side(config.local_ts, sa.local.address);
+}
+
+std::vector<ts::TrafficSelector> remote_selectors(const IkeSa& sa, const ChildConfig& config) {
+  return resolve_side(config.remote_ts, sa.remote.address);
+}
+
+Status ChildInitiator::build(IkeSa& sa, Services& services, std::vector<wire::Payload>& out,
+                             bool include_ke_groups) {
+  const auto& config = *config_;
+  if (child_.spi_in == 0) {
+    child_.serial = (*services.next_child_serial)++;
+    child_.config = config_;
+    child_.mode = config.mode;
+    child_.reqid = allocate_reqid(config, services);
+    auto spi = allocate_inbound_spi(sa, services, config, child_.reqid);
+    if (!spi) return std::move(spi).error();
+    child_.spi_in = *spi;
+  }
+  child_.local_ts = local_selectors(sa, config);
+  child_.remote_ts = remote_selectors(sa, config);
+  sent_ = proposal::to_sa_payload(
+      esp_proposals(config, false), spi_bytes(child_.spi_in),
+      include_ke_groups ? proposal::KeTransforms::include : proposal::KeTransforms::omit);
+  out.push_back(wire::Payload{wire::PayloadType::security_association, false, sent_});
+  out.push_back(ts_payload(wire::PayloadType::ts_initiator, child_.local_ts));
+  out.push_back(ts_payload(wire::PayloadType::ts_responder, child_.remote_ts));
+  if (config.mode == IpsecMode::transport) {
+    out.push_back(wire::make_notify(wire::NotifyType::use_transport_mode));
+  }
+  return {};
+}
+
+Result<std::uint32_t> ChildInitiator::complete(IkeSa& sa, Services& services,
+                                               const std::vector<wire::Payload>& response,
+                                               ByteView nonce_i, ByteView nonce_r,
+                                               ByteView new_shared_secret) {
+  if (const auto* refusal = wire::find_error_notify(response)) {
+    return make_error(Errc::no_proposal_chosen, "peer refused CHILD SA '" + config_->name +
+                                                    "' with " + wire::to_string(refusal->type));
+  }
+  const auto* received =
+      wire::find_body<wire::SaPayload>(response, wire::PayloadType::security_association);
+  if (!received) return make_error(Errc::invalid_syntax, "response has no SA payload");
+  auto selected = proposal::check_response(sent_, *received);
+  if (!selected) return std::move(selected).error();
+  if (selected->peer_spi.size() != 4) {
+    return make_error(
+        Errc::invalid_syntax,
+        "ESP SPI of " + std::to_string(selected->peer_spi.size()) + " bytes (must be 4)");
+  }
+  auto tsi = selectors_in(response, wire::PayloadType::ts_initiator);
+  if (!tsi) return std::move(tsi).error();
+  auto tsr = selectors_in(response, wire::PayloadType::ts_responder);
+  if (!tsr) return std::move(tsr).error();
+  if (auto narrowed = ts::check_responder_narrowing(child_.local_ts, child_.remote_ts, *tsi, *tsr);
+      !narrowed) {
+    return std::move(narrowed).error();
+  }
+  bool transport = wire::find_notify(response, wire::NotifyType::use_transport_mode) != nullptr;
+  if (config_->mode == IpsecMode::transport && !transport) {
+    return make_error(Errc::no_proposal_chosen, "peer answered transport mode CHILD SA '" +
+                                                    config_->name + "' with tunnel mode");
+  }
+  child_.spi_out = spi_value(selected->peer_spi);
+  child_.algorithms = selected->algorithms;
+  child_.local_ts = std::move(*tsi);
+  child_.remote_ts = std::move(*tsr);
+  if (auto installed = derive_and_install(sa, child_, services, nonce_i, nonce_r, new_shared_secret,
+                                          /*we_initiated=*/true);
+      !installed) {
+    abandon(sa, services, "install failed");
+    return installed.error();
+  }
+  schedule(child_, services);
+  sa.children.push_back(child_);
+  announce(sa, sa.children.back(), services);
+  auto serial = child_.serial;
+  child_ = ChildSa{};
+  return serial;
+}
+
+void ChildInitiator::abandon(IkeSa& sa, Services& services, const std::string& why) {
+  if (child_.spi_in != 0) uninstall_child(sa, child_, services, why);
+  child_ = ChildSa{};
+}
+
+ChildResponse respond_child(IkeSa& sa, Services& services,
+                            const std::vector<wire::Payload>& request, ByteView nonce_i,
+                            ByteView nonce_r, ByteView new_shared_secret,
+                            const ChildConfig* only_config) {
+  ChildResponse response;
+  auto refuse = [&](wire::NotifyType type, std::string reason) {
+    response.refusal = type;
+    response.reason = std::move(reason);
+    response.payloads = {wire::make_notify(type)};
+    services.log(sa, LogLevel::warning, "refusing CHILD SA: " + response.reason);
+    return response;
+  };
+  const auto* offered =
+      wire::find_body<wire::SaPayload>(request, wire::PayloadType::security_association);
+  auto tsi = selectors_in(request, wire::PayloadType::ts_initiator);
+  auto tsr = selectors_in(request, wire::PayloadType::ts_responder);
+  if (!offered || !tsi || !tsr) {
+    return refuse(wire::NotifyType::invalid_syntax, "CHILD SA request lacks SA, TSi or TSr");
+  }
+  bool wants_transport =
+      wire::find_notify(request, wire::NotifyType::use_transport_mode) != nullptr;
+
+  const ChildConfig* config = nullptr;
+  ts::NarrowingResult narrowed;
+  std::string ts_reasons;
+  for (const auto& candidate : sa.connection->children) {
+    if (only_config && &candidate != only_config) continue;
+    auto result = ts::narrow_as_responder(*tsi, *tsr, remote_selectors(sa, candidate),
+                                          local_selectors(sa, candidate));
+    if (result.accepted()) {
+      config = &candidate;
+      narrowed = std::move(result);
+      break;
+    }
+    ts_reasons += (ts_reasons.empty() ? "" : "; ") + candidate.name + ": " + result.reason;
+  }
+  if (!config) {
+    return refuse(wire::NotifyType::ts_unacceptable,
+                  "traffic selectors " + ts::to_string(*tsi) + " === " + ts::to_string(*tsr) +
+                      " match no CHILD config (" + ts_reasons + ")");
+  }
+  if (config->mode == IpsecMode::transport && !wants_transport) {
+    return refuse(wire::NotifyType::no_proposal_chosen,
+                  "CHILD config '" + config->name + "' is transport mode, peer asked for tunnel");
+  }
+  proposal::SelectionRequest selection;
+  selection.protocol = wire::ProtocolId::esp;
+  selection.spi_size = 4;
+  selection.ignore_ke_transforms = new_shared_secret.empty();
+  auto choice = proposal::select_proposal(*offered, esp_proposals(*config, true), selection);
+  if (!choice) {
+    return refuse(wire::NotifyType::no_proposal_chosen,
+                  "ESP proposals for '" + config->name + "': " + choice.error().reason);
+  }
+  ChildSa child;
+  child.serial = (*services.next_child_serial)++;
+  child.config = config;
+  child.mode = config->mode;
+  child.reqid = allocate_reqid(*config, services);
+  auto spi = allocate_inbound_spi(sa, services, *config, child.reqid);
+  if (!spi) {
+    return refuse(wire::NotifyType::no_proposal_chosen,
+                  "kernel refused an SPI: " + spi.error().reason);
+  }
+  child.spi_in = *spi;
+  child.spi_out = spi_value(choice->selected.peer_spi);
+  child.algorithms = choice->selected.algorithms;
+  // As responder, TSi is the peer's side.
+  child.local_ts = narrowed.tsr;
+  child.remote_ts = narrowed.tsi;
+  if (auto installed = derive_and_install(sa, child, services, nonce_i, nonce_r, new_shared_secret,
+                                          /*we_initiated=*/false);
+      !installed) {
+    uninstall_child(sa, child, services, "install failed");
+    // RFC 7296 has no notify for "my kernel failed"; strongSwan answers
+    // NO_PROPOSAL_CHOSEN too, and the log names the real reason.
+    return refuse(
+        wire::NotifyType::no_proposal_chosen,
+        "CHILD SA '" + config->name + "' could not be installed: " + installed.error().reason);
+  }
+  schedule(child, services);
+  response.payloads.push_back(
+      wire::Payload{wire::PayloadType::security_association, false,
+                    proposal::response_sa_payload(choice->selected, spi_bytes(child.spi_in))});
+  response.payloads.push_back(ts_payload(wire::PayloadType::ts_initiator, narrowed.tsi));
+  response.payloads.push_back(ts_payload(wire::PayloadType::ts_responder, narrowed.tsr));
+  if (child.mode == IpsecMode::transport) {
+    response.payloads.push_back(wire::make_notify(wire::NotifyType::use_transport_mode));
+  }
+  response.child_serial = child.serial;
+  sa.children.push_back(std::move(child));
+  announce(sa, sa.children.back(), services);
+  return response;
+}
+
+}  // namespace ike::sa

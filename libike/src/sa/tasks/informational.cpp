@@ -1,0 +1,96 @@
+/// INFORMATIONAL exchanges (RFC 7296 1.4, 1.4.1): deleting the IKE SA, and
+/// the responder for deletes of CHILD SAs and empty (liveness) requests.
+
+#include <memory>
+
+#include "../child_installer.hpp"
+#include "ike/wire/message.hpp"
+#include "tasks.hpp"
+
+namespace ike::sa {
+
+namespace {
+
+Bytes spi_bytes(std::uint32_t spi) {
+  return Bytes{static_cast<std::uint8_t>(spi >> 24), static_cast<std::uint8_t>(spi >> 16),
+               static_cast<std::uint8_t>(spi >> 8), static_cast<std::uint8_t>(spi)};
+}
+
+class IkeDeleteInitiator final : public Task {
+ public:
+  std::string_view name() const override { return "IKE delete initiator"; }
+  wire::ExchangeType exchange() const override { return wire::ExchangeType::informational; }
+  TaskStatus build(IkeSa& sa, Services&, std::vector<wire::Payload>& out) override {
+    sa.state = IkeState::deleting;
+    out.push_back(wire::Payload{wire::PayloadType::delete_, false,
+                                wire::DeletePayload{wire::ProtocolId::ike, 0, {}}});
+    return TaskStatus::done;
+  }
+  TaskStatus process(IkeSa& sa, Services&, const InboundMessage&) override {
+    sa.last_failure = "deleted";
+    return TaskStatus::destroy_sa;
+  }
+};
+
+/// Answers an INFORMATIONAL request: deletes the IKE SA if asked, deletes the
+/// named CHILD SAs and lists ours in the response, answers an empty request
+/// with an empty response.
+class InformationalResponder final : public Task {
+ public:
+  std::string_view name() const override { return "INFORMATIONAL responder"; }
+  wire::ExchangeType exchange() const override { return wire::ExchangeType::informational; }
+
+  TaskStatus process(IkeSa& sa, Services& services, const InboundMessage& in) override {
+    for (const auto* deletion :
+         wire::find_all_bodies<wire::DeletePayload>(in.payloads, wire::PayloadType::delete_)) {
+      if (deletion->protocol == wire::ProtocolId::ike) {
+        delete_ike_ = true;
+        sa.last_failure = "deleted by peer";
+        continue;
+      }
+      if (deletion->protocol != wire::ProtocolId::esp) continue;
+      for (const auto& spi : deletion->spis) {
+        if (spi.size() != 4) continue;
+        std::uint32_t value =
+            static_cast<std::uint32_t>(spi[0]) << 24 | spi[1] << 16 | spi[2] << 8 | spi[3];
+        auto* child = sa.find_child_by_outbound_spi(value);
+        if (!child) continue;
+        // A CHILD SA we are deleting ourselves is answered without its SPI
+        // (RFC 7296 1.4.1: the request crossed ours).
+        if (child->state != ChildState::deleting) our_spis_.push_back(spi_bytes(child->spi_in));
+        uninstall_child(sa, *child, services, "deleted by peer");
+        auto serial = child->serial;
+        std::erase_if(sa.children, [serial](const ChildSa& c) { return c.serial == serial; });
+      }
+    }
+    return TaskStatus::done;
+  }
+
+  TaskStatus build(IkeSa&, Services&, std::vector<wire::Payload>& out) override {
+    if (delete_ike_) return TaskStatus::destroy_sa;
+    if (!our_spis_.empty()) {
+      out.push_back(wire::Payload{wire::PayloadType::delete_, false,
+                                  wire::DeletePayload{wire::ProtocolId::esp, 4, our_spis_}});
+    }
+    return TaskStatus::done;
+  }
+
+ private:
+  bool delete_ike_ = false;
+  std::vector<Bytes> our_spis_;
+};
+
+}  // namespace
+
+std::unique_ptr<Task> make_ike_delete_initiator() {
+  return std::make_unique<IkeDeleteInitiator>();
+}
+
+std::unique_ptr<Task> make_responder_task(const IkeSa&, const InboundMessage& request) {
+  if (request.header.exchange == wire::ExchangeType::informational) {
+    return std::make_unique<InformationalResponder>();
+  }
+  return nullptr;
+}
+
+}  // namespace ike::sa
