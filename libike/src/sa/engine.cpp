@@ -7,6 +7,7 @@
 #include "ike/wire/exchange_rules.hpp"
 #include "ike/wire/message.hpp"
 #include "message_io.hpp"
+#include "scheduled_work.hpp"
 #include "tasks/tasks.hpp"
 
 namespace ike::sa {
@@ -392,8 +393,13 @@ void Engine::Impl::on_timer(IkeSa& sa, MonoTime now) {
       destroy_sa(sa, "peer did not answer request " + std::to_string(*sa.requests.in_flight_id()) +
                          " after " + std::to_string(sa.connection->retransmit.tries) +
                          " retransmissions");
-      break;
+      return;
   }
+  if (auto reason = run_scheduled_work(sa, services)) {
+    destroy_sa(sa, *reason);
+    return;
+  }
+  start_next_request(sa);
 }
 
 // ---------------------------------------------------------------- Engine
@@ -527,6 +533,7 @@ std::optional<MonoTime> Engine::next_deadline() const {
   for (const auto& [spi, sa] : impl_->sas) {
     consider(sa->requests.deadline());
     if (sa->state != IkeState::established) consider(sa->half_open_deadline);
+    consider(scheduled_deadline(*sa));
   }
   return earliest;
 }

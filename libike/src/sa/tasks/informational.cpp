@@ -32,9 +32,12 @@ class IkeDeleteInitiator final : public Task {
   }
 };
 
+}  // namespace
+
 /// Answers an INFORMATIONAL request: deletes the IKE SA if asked, deletes the
 /// named CHILD SAs and lists ours in the response, answers an empty request
 /// with an empty response.
+namespace {
 class InformationalResponder final : public Task {
  public:
   std::string_view name() const override { return "INFORMATIONAL responder"; }
@@ -86,11 +89,8 @@ std::unique_ptr<Task> make_ike_delete_initiator() {
   return std::make_unique<IkeDeleteInitiator>();
 }
 
-std::unique_ptr<Task> make_responder_task(const IkeSa&, const InboundMessage& request) {
-  if (request.header.exchange == wire::ExchangeType::informational) {
-    return std::make_unique<InformationalResponder>();
-  }
-  return nullptr;
+std::unique_ptr<Task> make_informational_responder() {
+  return std::make_unique<InformationalResponder>();
 }
 
 }  // namespace ike::sa

@@ -14,6 +14,8 @@ std::unique_ptr<Task> make_ike_auth_initiator(const ChildConfig* child);
 std::unique_ptr<Task> make_ike_auth_responder();
 /// Deletes the whole IKE SA (INFORMATIONAL with D(IKE)).
 std::unique_ptr<Task> make_ike_delete_initiator();
+/// Answers INFORMATIONAL requests: IKE and CHILD deletes, empty liveness checks.
+std::unique_ptr<Task> make_informational_responder();
 
 /// The responder task for a request on an established IKE SA, chosen by
 /// exchange type and content; nullptr when no task takes it (the request is

@@ -1,0 +1,21 @@
+#pragma once
+/// Work that falls due with time on an IKE SA (rekeys, expiries, liveness
+/// checks): the engine calls run_scheduled_work() from its timer and asks
+/// scheduled_deadline() for its next wake-up. Kept apart from the engine so
+/// each timer-driven behaviour is one function here.
+
+#include <optional>
+
+#include "ike/sa/ike_sa.hpp"
+#include "ike/sa/task.hpp"
+
+namespace ike::sa {
+
+/// Queues the tasks whose time has come (the engine starts them) or tears
+/// down what has expired. Returns a reason when the IKE SA must be destroyed.
+std::optional<std::string> run_scheduled_work(IkeSa& sa, Services& services);
+
+/// The earliest time run_scheduled_work() has something to do for `sa`.
+std::optional<MonoTime> scheduled_deadline(const IkeSa& sa);
+
+}  // namespace ike::sa
