@@ -34,6 +34,11 @@
 /// Works on raw bytes: `open` parses the IKE header and walks the payloads in
 /// clear itself, so it does not depend on the message decoder. The ICV is
 /// verified before anything is decrypted or interpreted.
+///
+/// An SkProtection keeps keyed OpenSSL contexts that every call reuses, so it
+/// is not thread-safe: an IKE SA owns two (outbound keys for seal, inbound
+/// keys for open) on the shard that owns the SA. IVs come from the injected
+/// RandomSource (random 8-byte IVs for AEAD, 16-byte for CBC).
 
 #include <cstddef>
 #include <cstdint>
