@@ -14,6 +14,13 @@ namespace ike::sa {
 
 namespace {
 
+/// The IKE_SA_INIT messages serve only the AUTH octets; once both AUTH values
+/// are built and checked they are not kept for the life of the SA.
+void forget_init_messages(IkeSa& sa) {
+  Bytes().swap(sa.init_message_ours);
+  Bytes().swap(sa.init_message_peers);
+}
+
 void mark_established(IkeSa& sa, Services& services) {
   sa.state = IkeState::established;
   sa.established_at = services.now;
@@ -88,6 +95,7 @@ class IkeAuthInitiator final : public Task {
       return fail(sa, "peer authentication failed: " + verified.error().reason);
     }
     mark_established(sa, services);
+    forget_init_messages(sa);
     if (!child_) return TaskStatus::done;
     auto child = child_->complete(sa, services, payloads, sa.nonce_i, sa.nonce_r);
     if (!child) {
