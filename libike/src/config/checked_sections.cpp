@@ -58,7 +58,7 @@ class SectionChecker {
                                " keyword, not valid in " + to_string(raw_.kind));
     }
     if (setting.key == "also") return check_also(setting);
-    CheckedSetting checked{*match, setting.key, setting.value, setting.where};
+    CheckedSetting checked{*match, setting.key, setting.value, setting.where, &raw_};
     if (!setting.value.empty()) {
       if (auto status = validate(checked); !status) return status;
     }

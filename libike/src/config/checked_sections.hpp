@@ -19,6 +19,8 @@ struct CheckedSetting {
   /// Empty: unset (blocks what %default or also= would give).
   std::string value;
   Location where;
+  /// The section the line stands in.
+  const RawSection* section = nullptr;
 };
 
 struct AlsoReference {

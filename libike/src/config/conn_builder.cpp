@@ -38,6 +38,19 @@ std::vector<std::string> names_of(const std::vector<CheckedSection>& sections,
   return names;
 }
 
+/// The proposal parser's remarks (legacy algorithms, dropped keywords), at
+/// the line of the ike=/esp= that caused them.
+void collect_proposal_warnings(const CheckedSetting& setting, const ConnConfig& conn,
+                               std::vector<Warning>& warnings) {
+  const auto& canonical = setting.keyword.canonical;
+  const auto& parsed = canonical == "ike" ? conn.ike : canonical == "esp" ? conn.esp : std::nullopt;
+  if (!parsed) return;
+  for (const auto& remark : parsed->warnings) {
+    warnings.push_back(
+        {setting.where, setting.section->label() + ": " + setting.spelling + ": " + remark});
+  }
+}
+
 }  // namespace
 
 Result<ConnConfig> build_conn(const std::vector<CheckedSection>& sections, std::size_t index,
@@ -53,6 +66,7 @@ Result<ConnConfig> build_conn(const std::vector<CheckedSection>& sections, std::
       return value_error(raw, *setting, status.error());
     }
     conn.origins[setting->keyword.canonical] = setting->where;
+    collect_proposal_warnings(*setting, conn, warnings);
   }
   if (auto status = finish_conn(conn, warnings); !status) return std::move(status).error();
   return conn;

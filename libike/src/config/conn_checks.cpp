@@ -67,11 +67,30 @@ Status check_margin(const ConnConfig& conn, std::chrono::seconds lifetime,
   return {};
 }
 
+/// leftprotoport applies to the leftsubnet items without brackets, so the
+/// list is parsed again once both are known.
+Status apply_protoport(const ConnConfig& conn, EndConfig& end, const std::string& side) {
+  if (end.subnet_text.empty()) {
+    end.subnets = ts::default_side_selectors(end.protoport);
+    return {};
+  }
+  auto subnets = ts::parse_subnet_list(end.subnet_text, end.protoport);
+  if (!subnets) {
+    return error_at(conn.origin_of(side + "subnet"), "conn " + conn.name + ": " + side +
+                                                         "subnet with " + side +
+                                                         "protoport: " + subnets.error().reason);
+  }
+  end.subnets = std::move(*subnets);
+  return {};
+}
+
 }  // namespace
 
 Status finish_conn(ConnConfig& conn, std::vector<Warning>& warnings) {
   derive_auth(conn.left, conn.authby);
   derive_auth(conn.right, conn.authby);
+  if (auto status = apply_protoport(conn, conn.left, "left"); !status) return status;
+  if (auto status = apply_protoport(conn, conn.right, "right"); !status) return status;
   if (!conn.rekey) return {};
   if (auto status = check_margin(conn, conn.lifetime, "lifetime", warnings); !status) return status;
   return check_margin(conn, conn.ikelifetime, "ikelifetime", warnings);

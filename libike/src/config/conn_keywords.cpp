@@ -47,19 +47,21 @@ Status set_rekeyfuzz(ConnConfig& conn, std::string_view text) {
   return {};
 }
 
-/// ike=/esp=/ah=: the structure is checked here; the algorithms by the
-/// proposal parser.
-template <auto Member>
+/// ike=/esp=: through the proposal parser, which also reads the trailing "!".
+template <auto Member, wire::ProtocolId Protocol>
 Status set_proposals(ConnConfig& conn, std::string_view text) {
-  ProposalText proposals;
-  if (!text.empty() && text.back() == '!') {
-    proposals.strict = true;
-    text.remove_suffix(1);
-  }
+  auto proposals = proposal::parse_proposals(text, Protocol);
+  if (!proposals) return std::move(proposals).error();
+  conn.*Member = std::move(*proposals);
+  return {};
+}
+
+/// ah=: kept as written (stored only), but its list structure is checked.
+Status set_ah(ConnConfig& conn, std::string_view text) {
+  if (!text.empty() && text.back() == '!') text.remove_suffix(1);
   auto items = split_list(text);
   if (!items) return std::move(items).error();
-  proposals.text = std::string(text);
-  conn.*Member = std::move(proposals);
+  conn.ah = std::string(text);
   return {};
 }
 
@@ -146,9 +148,11 @@ constexpr KeywordEntry kEntries[] = {
     {"rekeyfuzz", N, false, live, false, "", on_conn(&set_rekeyfuzz)},
     {"rekey", N, false, live, false, "", on_conn(&set_yes_no<&ConnConfig::rekey>)},
     {"reauth", N, false, live, false, "", on_conn(&set_yes_no<&ConnConfig::reauth>)},
-    {"ike", N, false, live, false, "", on_conn(&set_proposals<&ConnConfig::ike>)},
-    {"esp", N, false, live, false, "", on_conn(&set_proposals<&ConnConfig::esp>)},
-    {"ah", N, false, live, true, "", on_conn(&set_proposals<&ConnConfig::ah>)},
+    {"ike", N, false, live, false, "",
+     on_conn(&set_proposals<&ConnConfig::ike, wire::ProtocolId::ike>)},
+    {"esp", N, false, live, false, "",
+     on_conn(&set_proposals<&ConnConfig::esp, wire::ProtocolId::esp>)},
+    {"ah", N, false, live, true, "", on_conn(&set_ah)},
     {"dpddelay", N, false, live, false, "", on_conn(&set_duration<&ConnConfig::dpddelay>)},
     {"dpdtimeout", N, false, live, false, "", on_conn(&set_duration<&ConnConfig::dpdtimeout>)},
     {"dpdaction", N, false, live, false, "", on_conn(&set_enum<&ConnConfig::dpdaction>)},

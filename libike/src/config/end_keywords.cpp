@@ -19,10 +19,48 @@ Status set_ikeport(EndConfig& end, std::string_view text) {
   return {};
 }
 
+/// The list is parsed here without leftprotoport (so that an error points at
+/// this line); finish_conn() parses it again with the side's leftprotoport.
 Status set_subnets(EndConfig& end, std::string_view text) {
-  auto items = split_list(text);
-  if (!items) return std::move(items).error();
-  end.subnets = std::move(*items);
+  auto subnets = ts::parse_subnet_list(text);
+  if (!subnets) return std::move(subnets).error();
+  end.subnet_text = std::string(text);
+  end.subnets = std::move(*subnets);
+  return {};
+}
+
+Status set_protoport(EndConfig& end, std::string_view text) {
+  auto protoport = ts::parse_protoport(text);
+  if (!protoport) return std::move(protoport).error();
+  end.protoport_text = std::string(text);
+  end.protoport = *protoport;
+  return {};
+}
+
+Status set_id(EndConfig& end, std::string_view text) {
+  auto identity = pki::Identity::parse(text);
+  if (!identity) return std::move(identity).error();
+  end.id = std::string(text);
+  end.identity = std::move(*identity);
+  return {};
+}
+
+/// leftid2 is stored only, but a typo in it is still worth an error.
+Status set_id2(EndConfig& end, std::string_view text) {
+  auto identity = pki::Identity::parse(text);
+  if (!identity) return std::move(identity).error();
+  end.id2 = std::string(text);
+  return {};
+}
+
+/// leftca=%same or a DN.
+template <auto Member>
+Status set_ca(EndConfig& end, std::string_view text) {
+  if (text != "%same") {
+    auto dn = pki::parse_dn(text);
+    if (!dn) return std::move(dn).error();
+  }
+  end.*Member = std::string(text);
   return {};
 }
 
@@ -63,7 +101,7 @@ constexpr KeywordEntry kEntries[] = {
     {"ikeport", N, true, live, false, "", on_end(&set_ikeport)},
     {"subnet", N, true, live, false, "", on_end(&set_subnets)},
     {"subnetwithin", N, true, live, false, "subnet", {}},
-    {"protoport", N, true, live, false, "", on_end(&set_text<&EndConfig::protoport>)},
+    {"protoport", N, true, live, false, "", on_end(&set_protoport)},
     {"sourceip", N, true, live, false, "", on_end(&set_list<&EndConfig::sourceip>)},
     {"dns", N, true, live, true, "", on_end(&set_list<&EndConfig::dns>)},
     {"firewall", N, true, live, true, "", on_end(&set_yes_no<&EndConfig::firewall>)},
@@ -72,16 +110,16 @@ constexpr KeywordEntry kEntries[] = {
     {"updown", N, true, live, false, "", on_end(&set_text<&EndConfig::updown>)},
     {"auth", N, true, live, false, "", on_end(&set_auth)},
     {"auth2", N, true, live, true, "", on_end(&set_auth2)},
-    {"id", N, true, live, false, "", on_end(&set_text<&EndConfig::id>)},
-    {"id2", N, true, live, true, "", on_end(&set_text<&EndConfig::id2>)},
+    {"id", N, true, live, false, "", on_end(&set_id)},
+    {"id2", N, true, live, true, "", on_end(&set_id2)},
     {"sigkey", N, true, live, true, "", on_end(&set_text<&EndConfig::sigkey>)},
     {"rsasigkey", N, true, live, true, "sigkey", {}},
     {"cert", N, true, live, false, "", on_end(&set_text<&EndConfig::cert>)},
     {"cert2", N, true, live, true, "", on_end(&set_text<&EndConfig::cert2>)},
     {"certpolicy", N, true, live, true, "", on_end(&set_list<&EndConfig::certpolicy>)},
     {"sendcert", N, true, live, false, "", on_end(&set_sendcert)},
-    {"ca", N, true, live, false, "", on_end(&set_text<&EndConfig::ca>)},
-    {"ca2", N, true, live, true, "", on_end(&set_text<&EndConfig::ca2>)},
+    {"ca", N, true, live, false, "", on_end(&set_ca<&EndConfig::ca>)},
+    {"ca2", N, true, live, true, "", on_end(&set_ca<&EndConfig::ca2>)},
     {"groups", N, true, live, true, "", on_end(&set_text<&EndConfig::groups>)},
     {"groups2", N, true, live, true, "", on_end(&set_text<&EndConfig::groups2>)},
 };

@@ -1,6 +1,8 @@
 // Layer 2 of ipsec.conf: keywords, also=, %default -> Config.
 #include "ike/config/ipsec_conf.hpp"
 
+#include <unordered_set>
+
 #include "config/also_resolver.hpp"
 #include "config/checked_sections.hpp"
 #include "config/conn_builder.hpp"
@@ -57,6 +59,16 @@ Status build_cas(const std::vector<CheckedSection>& sections, Config& config) {
   return {};
 }
 
+/// A %default or also= line reaches many conns; say each thing once.
+void drop_repeated_warnings(std::vector<Warning>& warnings) {
+  std::unordered_set<std::string> seen;
+  std::vector<Warning> unique;
+  for (auto& warning : warnings) {
+    if (seen.insert(warning.to_string()).second) unique.push_back(std::move(warning));
+  }
+  warnings = std::move(unique);
+}
+
 }  // namespace
 
 Result<Config> interpret_ipsec_conf(const RawConfig& raw) {
@@ -67,6 +79,7 @@ Result<Config> interpret_ipsec_conf(const RawConfig& raw) {
   if (auto status = build_setup(*sections, config.setup); !status) return std::move(status).error();
   if (auto status = build_conns(*sections, config); !status) return std::move(status).error();
   if (auto status = build_cas(*sections, config); !status) return std::move(status).error();
+  drop_repeated_warnings(config.warnings);
   return config;
 }
 

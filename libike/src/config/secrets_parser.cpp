@@ -215,7 +215,16 @@ class SecretsParser {
     if (type == SharedSecretType::eap && ids.empty()) {
       secrets_.warnings.push_back({where, "EAP secret without an identity"});
     }
-    secrets_.shared.push_back(SharedSecret{type, std::move(ids), std::move(*secret), where});
+    std::vector<pki::Identity> identities;
+    for (const auto& id : ids) {
+      auto identity = pki::Identity::parse(id);
+      if (!identity) {
+        return error_at(where, "ID \"" + id.substr(0, 64) + "\": " + identity.error().reason);
+      }
+      identities.push_back(std::move(*identity));
+    }
+    secrets_.shared.push_back(
+        SharedSecret{type, std::move(ids), std::move(identities), std::move(*secret), where});
     return {};
   }
 

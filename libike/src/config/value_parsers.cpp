@@ -152,10 +152,12 @@ Result<HostSpec> parse_host(std::string_view text) {
   host.kind = HostKind::addresses;
   std::optional<HostFamily> common;
   for (const auto& item : *items) {
-    auto family = detail::parse_address_item(item);
-    if (!family) return std::move(family).error();
-    if (!common) common = *family;
-    if (*common != *family) common = HostFamily::any;
+    auto parsed = detail::parse_address_item(item);
+    if (!parsed) return std::move(parsed).error();
+    auto family = parsed->family == AddressFamily::ipv4 ? HostFamily::ipv4 : HostFamily::ipv6;
+    if (!common) common = family;
+    if (*common != family) common = HostFamily::any;
+    if (parsed->address) host.addresses.push_back(*parsed->address);
   }
   host.family = common.value_or(HostFamily::any);
   host.items = std::move(*items);

@@ -17,9 +17,9 @@ const ConnConfig& conn(const Config& config, const std::string& name) {
 
 TEST(Also, OwnValuesWinOverIncludedOnesWhereverAlsoStands) {
   auto config = parse_ipsec_conf(
-      "conn A\n\tleftupdown=vala\n\tleftcert=val1\n\tleftca=set\n"
-      "conn B\n\talso=A\n\tleftupdown=valb\n\tleftid=val2\n\tleftca=\n"
-      "conn C\n\tlefthostaccess=yes\n\tleftca=set again\n\talso=B\n"
+      "conn A\n\tleftupdown=vala\n\tleftcert=val1\n\tleftsigkey=set\n"
+      "conn B\n\talso=A\n\tleftupdown=valb\n\tleftid=val2\n\tleftsigkey=\n"
+      "conn C\n\tlefthostaccess=yes\n\tleftsigkey=set again\n\talso=B\n"
       "conn D\n\tleftgroups=val4\n\talso=A\n\talso=B\n"
       "conn E\n\tleftgroups2=val5\n\talso=B\n\talso=A\n");
   ASSERT_TRUE(config) << config.error().reason;
@@ -27,17 +27,17 @@ TEST(Also, OwnValuesWinOverIncludedOnesWhereverAlsoStands) {
   EXPECT_EQ(b.left.updown, "valb");
   EXPECT_EQ(b.left.cert, "val1");
   EXPECT_EQ(b.left.id, "val2");
-  EXPECT_EQ(b.left.ca, "");  // unset by B, although A sets it
+  EXPECT_EQ(b.left.sigkey, "");  // unset by B, although A sets it
   const auto& c = conn(*config, "C");
   EXPECT_EQ(c.left.updown, "valb");
   EXPECT_EQ(c.left.cert, "val1");
   EXPECT_TRUE(c.left.hostaccess);
-  EXPECT_EQ(c.left.ca, "set again");
+  EXPECT_EQ(c.left.sigkey, "set again");
   // B includes A, so listing A as well changes nothing, in either order.
   for (const auto* name : {"D", "E"}) {
     const auto& d = conn(*config, name);
     EXPECT_EQ(d.left.updown, "valb") << name;
-    EXPECT_EQ(d.left.ca, "") << name;
+    EXPECT_EQ(d.left.sigkey, "") << name;
     EXPECT_EQ(d.inherits, (std::vector<std::string>{"B", "A"})) << name;
   }
 }

@@ -10,6 +10,10 @@ namespace {
 using namespace std::chrono_literals;
 using test::load_data_file;
 
+std::string subnets(const EndConfig& end) {
+  return ts::to_string(end.subnets);
+}
+
 std::vector<std::string> warning_texts(const Config& config, const std::string& strip_prefix) {
   std::vector<std::string> out;
   for (const auto& warning : config.warnings) {
@@ -48,15 +52,18 @@ TEST(IpsecConf, SiteToSiteWithCertificates) {
   EXPECT_EQ(conn.left.host.items, std::vector<std::string>{"192.168.0.1"});
   EXPECT_EQ(conn.left.cert, "moonCert.pem");
   EXPECT_EQ(conn.left.id, "@moon.strongswan.org");
-  EXPECT_EQ(conn.left.subnets, std::vector<std::string>{"10.1.0.0/16"});
+  EXPECT_EQ(subnets(conn.left), "10.1.0.0/16");
   EXPECT_TRUE(conn.left.firewall);
   EXPECT_EQ(conn.right.id, "C=CH, O=strongSwan Project, CN=sun.strongswan.org");
-  EXPECT_EQ(conn.right.subnets, (std::vector<std::string>{"10.2.0.0/16", "10.3.0.0/16"}));
+  EXPECT_EQ(subnets(conn.right), "10.2.0.0/16, 10.3.0.0/16");
+  EXPECT_EQ(conn.right.subnet_text, "10.2.0.0/16,10.3.0.0/16");
   EXPECT_EQ(conn.left.auth.method, AuthMethod::pubkey);
   EXPECT_FALSE(conn.left.auth_explicit);
-  EXPECT_EQ(conn.ike.text, "aes256gcm16-prfsha384-ecp384");
-  EXPECT_TRUE(conn.ike.strict);
-  EXPECT_TRUE(conn.esp.strict);
+  ASSERT_TRUE(conn.ike && conn.esp);
+  EXPECT_EQ(proposal::to_string(*conn.ike), "aes256gcm16-prfsha384-ecp384!");
+  EXPECT_TRUE(conn.ike->strict);
+  EXPECT_EQ(conn.esp->proposals.size(), 1u);
+  EXPECT_TRUE(conn.esp->strict);
   EXPECT_EQ(conn.dpdaction, PeerAction::restart);
   EXPECT_EQ(conn.dpddelay, 10s);
   EXPECT_EQ(conn.auto_action, AutoAction::start);
@@ -104,7 +111,8 @@ TEST(IpsecConf, RoadWarriorPskClient) {
   EXPECT_EQ(conn.left.sourceip, std::vector<std::string>{"%config"});
   EXPECT_EQ(conn.right.host.kind, HostKind::hostname);
   EXPECT_EQ(conn.right.host.items, std::vector<std::string>{"vpn.example.com"});
-  EXPECT_EQ(conn.right.subnets, (std::vector<std::string>{"0.0.0.0/0", "::/0"}));
+  EXPECT_EQ(subnets(conn.right), "0.0.0.0/0, ::/0");
+  EXPECT_EQ(subnets(conn.left), "%dynamic");
   EXPECT_EQ(conn.keyingtries, 0u);
   EXPECT_EQ(conn.closeaction, PeerAction::restart);
   EXPECT_EQ(conn.ikelifetime, 24h);
@@ -119,9 +127,13 @@ TEST(IpsecConf, TransportModeWithMarksAndUpdown) {
   const auto& conn = config->conns.at(0);
   EXPECT_EQ(conn.type, ConnType::transport);
   EXPECT_EQ(conn.auto_action, AutoAction::route);
-  EXPECT_EQ(conn.left.protoport, "17/1701");
-  EXPECT_EQ(conn.right.protoport, "udp/%any");
-  EXPECT_FALSE(conn.esp.strict);
+  EXPECT_EQ(conn.left.protoport_text, "17/1701");
+  EXPECT_EQ(conn.left.protoport.protocol, 17);
+  EXPECT_EQ(conn.right.protoport_text, "udp/%any");
+  EXPECT_EQ(subnets(conn.left), "%dynamic[udp/1701]");
+  EXPECT_EQ(subnets(conn.right), "%dynamic[udp]");
+  ASSERT_TRUE(conn.esp);
+  EXPECT_FALSE(conn.esp->strict);
   EXPECT_EQ(conn.mark_in, (Mark{MarkKind::fixed, 0x2a, 0xff}));
   // mark_out= wins over mark= whatever the order.
   EXPECT_EQ(conn.mark_out, (Mark{MarkKind::fixed, 7, 0xffffffff}));
@@ -159,8 +171,8 @@ TEST(IpsecConf, LegacyCruftLoadsWithWarnings) {
   EXPECT_EQ(nat.lifetime, 1h);
   EXPECT_EQ(nat.margintime, 3min);
   EXPECT_EQ(nat.authby, AuthBy::psk);
-  EXPECT_EQ(nat.right.subnets, std::vector<std::string>{"0.0.0.0/0"});
-  EXPECT_TRUE(config->conns[1].right.subnets.empty());
+  EXPECT_EQ(subnets(nat.right), "0.0.0.0/0[udp]");
+  EXPECT_EQ(subnets(config->conns[1].right), "%dynamic[udp]");
 }
 
 TEST(IpsecConf, IncludedFilesFromDiskWithTemplates) {
@@ -172,7 +184,7 @@ TEST(IpsecConf, IncludedFilesFromDiskWithTemplates) {
   ASSERT_NE(a, nullptr);
   EXPECT_EQ(a->auto_action, AutoAction::route);
   EXPECT_EQ(a->left.cert, "gw.pem");
-  EXPECT_EQ(a->ike.text, "aes128gcm16-prfsha256-ecp256");
+  EXPECT_EQ(proposal::to_string(*a->ike), "aes128gcm16-prfsha256-ecp256");
   EXPECT_EQ(a->origin_of("leftcert").file,
             test::data_dir() + "/with-includes/ipsec.d/20-branch-b.conf");
   EXPECT_EQ(a->origin_of("leftcert").line, 10u);
@@ -210,14 +222,15 @@ TEST(IpsecConf, DefaultsAreStrongSwans) {
   EXPECT_FALSE(conn.replay_window);
   EXPECT_FALSE(conn.mark_in);
   EXPECT_FALSE(conn.authby);
-  EXPECT_TRUE(conn.ike.text.empty());
+  EXPECT_FALSE(conn.ike);
+  EXPECT_FALSE(conn.esp);
   for (const auto* end : {&conn.left, &conn.right}) {
     EXPECT_EQ(end->host.kind, HostKind::any);
     EXPECT_EQ(end->host.text, "%any");
     EXPECT_EQ(end->ikeport, 500);
     EXPECT_EQ(end->sendcert, SendCert::ifasked);
     EXPECT_EQ(end->auth.method, AuthMethod::pubkey);
-    EXPECT_TRUE(end->subnets.empty());
+    EXPECT_EQ(subnets(*end), "%dynamic");
   }
   EXPECT_EQ(config->setup.uniqueids, UniqueIds::yes);
   EXPECT_EQ(config->setup.strictcrlpolicy, CrlPolicy::no);
@@ -291,6 +304,50 @@ TEST(IpsecConf, HostForms) {
   EXPECT_TRUE(c.left.host.allow_any);
   EXPECT_EQ(c.left.host.kind, HostKind::addresses);
   EXPECT_EQ(c.right.host.family, HostFamily::ipv4);
+}
+
+}  // namespace
+}  // namespace ike::config
+
+namespace ike::config {
+namespace {
+
+TEST(IpsecConfParsed, IdentitiesSubnetsAndAddressesAreTyped) {
+  auto config = parse_ipsec_conf(
+      "conn a\n\tleft=192.0.2.1\n\tleftid=@gw.example\n\tright=2001:db8::2\n"
+      "\trightid=\"C=CH, O=strongSwan, CN=peer\"\n"
+      "\tleftsubnet=10.1.0.0/16,10.9.0.0/24[tcp/443]\n\tleftprotoport=udp\n"
+      "\trightsubnet=%dynamic\n\trightca=%same\n");
+  ASSERT_TRUE(config) << config.error().reason;
+  const auto& conn = config->conns.at(0);
+  ASSERT_TRUE(conn.left.identity);
+  EXPECT_EQ(conn.left.identity->type, wire::IdType::fqdn);
+  EXPECT_EQ(conn.left.identity->to_string(), "gw.example");
+  ASSERT_TRUE(conn.right.identity);
+  EXPECT_EQ(conn.right.identity->type, wire::IdType::der_asn1_dn);
+  EXPECT_FALSE(config->conns[0].left.identity->is_any());
+  // leftprotoport applies to the items without brackets only.
+  EXPECT_EQ(ts::to_string(conn.left.subnets), "10.1.0.0/16[udp], 10.9.0.0/24[tcp/443]");
+  EXPECT_EQ(ts::to_string(conn.right.subnets), "%dynamic");
+  EXPECT_EQ(conn.left.host.addresses, std::vector<IpAddress>{*IpAddress::parse("192.0.2.1")});
+  EXPECT_EQ(conn.right.host.addresses.at(0).family(), AddressFamily::ipv6);
+  EXPECT_EQ(conn.right.ca, "%same");
+}
+
+TEST(IpsecConfParsed, ProposalRemarksBecomeWarningsOncePerLine) {
+  auto config = parse_ipsec_conf(
+      "conn %default\n\tike=aes128-sha1-modp2048\n"
+      "conn a\n\tauto=add\n"
+      "conn b\n\tauto=add\n");
+  ASSERT_TRUE(config) << config.error().reason;
+  ASSERT_TRUE(config->conns[0].ike);
+  EXPECT_EQ(config->conns[1].ike, config->conns[0].ike);
+  ASSERT_FALSE(config->warnings.empty());
+  EXPECT_EQ(config->warnings[0].where, (Location{"ipsec.conf", 2}));
+  EXPECT_EQ(config->warnings[0].message.rfind("conn %default: ike: ", 0), 0u)
+      << config->warnings[0].message;
+  for (std::size_t i = 1; i < config->warnings.size(); ++i)
+    EXPECT_NE(config->warnings[i].to_string(), config->warnings[0].to_string());
 }
 
 }  // namespace

@@ -119,16 +119,18 @@ const Malformed kCases[] = {
    "ipsec.conf:2: conn a: leftsendcert=sometimes: expected never (or no), ifasked, or always "
    "(or yes)"},
   {"BadAddress", "conn a\n\tright=10.0.0.256\n",
-   "ipsec.conf:2: conn a: right=10.0.0.256: '10.0.0.256' is not an IP address"},
+   "ipsec.conf:2: conn a: right=10.0.0.256: \"10.0.0.256\" is not an IPv4 address: part 4 "
+   "(\"256\") is above 255"},
   {"BadHostName", "conn a\n\tright=vpn_gw!.example\n",
    "ipsec.conf:2: conn a: right=vpn_gw!.example: 'vpn_gw!.example' is neither an address nor a "
    "valid host name"},
   {"BadPrefix", "conn a\n\tleft=10.0.0.0/33,10.1.0.0/16\n",
-   "ipsec.conf:2: conn a: left=10.0.0.0/33,10.1.0.0/16: '10.0.0.0/33' has an invalid prefix "
-   "length"},
+   "ipsec.conf:2: conn a: left=10.0.0.0/33,10.1.0.0/16: prefix length 33 is above 32 for IPv4"},
   {"EmptyListItem", "conn a\n\tleftsubnet=10.1.0.0/16,,10.2.0.0/16\n",
-   "ipsec.conf:2: conn a: leftsubnet=10.1.0.0/16,,10.2.0.0/16: empty item in comma-separated "
-   "list"},
+   "ipsec.conf:2: conn a: leftsubnet=10.1.0.0/16,,10.2.0.0/16: traffic selector list "
+   "\"10.1.0.0/16,,10.2.0.0/16\": item 2 is empty"},
+  {"EmptyHostListItem", "conn a\n\tright=10.0.0.1,\n",
+   "ipsec.conf:2: conn a: right=10.0.0.1,: empty item in comma-separated list"},
   {"PortZero", "conn a\n\trightikeport=0\n",
    "ipsec.conf:2: conn a: rightikeport=0: expected a port from 1 to 65535"},
   {"BadMark", "conn a\n\tmark=0x1g\n",
@@ -151,6 +153,21 @@ const Malformed kCases[] = {
    "conn a\n\tdpddelay=1234567890123456789012345678901234567890123456789012345678901234567890\n",
    "ipsec.conf:2: conn a: dpddelay=1234567890123456789012345678901234567890123456789012345678901234"
    "...: time is too large (at most 4294967295 seconds)"},
+  // Values checked by the proposal, traffic selector and identity parsers.
+  {"BadIkeProposal", "conn office\n\tike=aes128-sha265-modp3072\n",
+   "ipsec.conf:2: conn office: ike=aes128-sha265-modp3072: ike proposal 1 "
+   "\"aes128-sha265-modp3072\": unknown algorithm \"sha265\" (keyword 2, column 8)"},
+  {"EspWithoutIntegrity", "conn a\n\tike=aes256gcm16-prfsha384-x25519\n\tesp=aes128\n",
+   "ipsec.conf:3: conn a: esp=aes128: esp proposal 1 \"aes128\" (column 1): classic "
+   "encryption needs an integrity algorithm (e.g. sha256)"},
+  {"BadSubnet", "conn a\n\trightsubnet=10.2.0.0/16[tcp/99999]\n",
+   "ipsec.conf:2: conn a: rightsubnet=10.2.0.0/16[tcp/99999]: traffic selector "
+   "\"10.2.0.0/16[tcp/99999]\": port 99999 is above 65535"},
+  {"BadProtoport", "conn a\n\tleftprotoport=tcpp/80\n", "ipsec.conf:2: conn a: leftprotoport=tcpp/80: protocol/port \"tcpp/80\": unknown "
+   "protocol \"tcpp\""},
+  {"BadLeftid", "conn a\n\tleftid=\"XY=foo, CN=moon\"\n", "ipsec.conf:2: conn a: leftid=XY=foo, CN=moon: DN attribute \"XY\" is unknown"},
+  {"BadLeftca", "conn a\n\trightca=strongSwan Root CA\n", "ipsec.conf:2: conn a: rightca=strongSwan Root CA: DN component \"strongSwan Root CA\" "
+   "has no '='"},
   // also= and whole-conn rules.
   {"AlsoUnknown", "conn a\n\talso=templat\nconn template\n",
    "ipsec.conf:2: conn a: also=templat: no conn named 'templat'"},

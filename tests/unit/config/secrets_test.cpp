@@ -51,6 +51,10 @@ TEST(Secrets, EveryEntryForm) {
   EXPECT_EQ(secrets->shared[1].secret.reveal().size(), 4u);
   EXPECT_EQ(secrets->shared[1].secret.reveal()[0], 0x01);
   EXPECT_EQ(secrets->shared[2].ids, std::vector<std::string>{"C=CH, O=strongSwan, CN=carol"});
+  ASSERT_EQ(secrets->shared[2].identities.size(), 1u);
+  EXPECT_EQ(secrets->shared[2].identities[0].type, wire::IdType::der_asn1_dn);
+  EXPECT_EQ(secrets->shared[1].identities[0].type, wire::IdType::ipv4_addr);
+  EXPECT_TRUE(secrets->shared[1].identities[1].is_any());
   EXPECT_EQ(text_of(secrets->shared[2].secret), "secret");
   EXPECT_TRUE(secrets->shared[3].ids.empty());
   EXPECT_EQ(text_of(secrets->shared[3].secret), "single quoted");
@@ -119,6 +123,8 @@ const BadSecrets kBadSecrets[] = {
     {"UnterminatedId", "\"C=CH, CN=x : PSK TOPSECRET\n", "ipsec.secrets:1: unterminated quoted ID"},
     {"MissingInclude", "include other.secrets\n",
      "ipsec.secrets:1: cannot read 'other.secrets': No such file or directory"},
+    {"BadId", "\"XY=foo\" : PSK \"TOPSECRET\"\n",
+     "ipsec.secrets:1: ID \"XY=foo\": DN attribute \"XY\" is unknown"},
     {"ControlCharacter", "@a : PSK \"TOP\x02SECRET\"\n",
      "ipsec.secrets:1: control character in line"},
 };

@@ -16,6 +16,9 @@
 
 #include "ike/config/location.hpp"
 #include "ike/config/values.hpp"
+#include "ike/crypto/pki/identity.hpp"
+#include "ike/proposal/parser.hpp"
+#include "ike/ts/subnet_syntax.hpp"
 
 namespace ike::config {
 
@@ -58,22 +61,27 @@ struct EndConfig {
   HostSpec host;
   /// leftikeport: the IKE port of this side.
   std::uint16_t ikeport = 500;
-  /// leftsubnet: comma-separated items as written, each with its optional
-  /// [proto/port]. Empty means strongSwan's %dynamic (this side's address).
-  std::vector<std::string> subnets;
-  /// leftprotoport as written ("" when unset): the restriction for items
-  /// without brackets.
-  std::string protoport;
+  /// leftsubnet as written ("" when unset).
+  std::string subnet_text;
+  /// leftsubnet parsed (ts::parse_subnet_list), leftprotoport applied to the
+  /// items without [proto/port]; when leftsubnet is unset, strongSwan's
+  /// default: one %dynamic template (this side's address).
+  std::vector<ts::SelectorTemplate> subnets = ts::default_side_selectors();
+  /// leftprotoport as written ("" when unset) and parsed.
+  std::string protoport_text;
+  ts::ProtoPort protoport;
   /// leftid as written; empty means the default (the certificate subject
   /// with a cert, else the IP address).
   std::string id;
+  /// leftid parsed (pki::Identity::parse); nullopt when leftid is unset.
+  std::optional<pki::Identity> identity;
   /// leftid2, leftauth2, leftcert2, leftca2, leftgroups2: the second
   /// authentication round (RFC 4739; stored only).
   std::string id2;
   /// leftcert: certificate file (relative paths are under ipsec.d/certs).
   std::string cert;
   std::string cert2;
-  /// leftca: the CA's DN, or "%same".
+  /// leftca: the CA's DN (checked with pki::parse_dn), or "%same".
   std::string ca;
   std::string ca2;
   /// leftauth; when unset, derived from authby= (pubkey by default).
@@ -100,13 +108,6 @@ struct EndConfig {
   std::string groups2;
 };
 
-/// ike=, esp= or ah= as written; empty means the daemon's defaults.
-struct ProposalText {
-  std::string text;
-  /// Trailing "!": no defaults appended.
-  bool strict = false;
-};
-
 /// One `conn NAME` section after %default and also= are applied.
 struct ConnConfig {
   std::string name;
@@ -123,10 +124,12 @@ struct ConnConfig {
   EndConfig left;
   EndConfig right;
 
-  ProposalText ike;
-  ProposalText esp;
-  /// Stored only: AH is not negotiated.
-  ProposalText ah;
+  /// ike= and esp= parsed by the proposal parser (trailing "!" = strict);
+  /// nullopt when unset: the daemon's defaults (proposal::proposals_for).
+  std::optional<proposal::ProposalConfig> ike;
+  std::optional<proposal::ProposalConfig> esp;
+  /// ah= as written (stored only: AH is not negotiated).
+  std::string ah;
 
   std::chrono::seconds ikelifetime{3 * 3600};
   /// lifetime = keylife (CHILD SA).

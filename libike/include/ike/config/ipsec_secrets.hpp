@@ -11,7 +11,8 @@
 ///   include /etc/ipsec.d/*.secrets       glob, relative to this file
 ///
 /// The IDs are separated by blanks and may be quoted ("C=CH, O=x, CN=y"); a
-/// lone ":" separates them from the type. A quoted secret ("..." or '...')
+/// lone ":" separates them from the type. IDs of PSK/EAP/NTLM lines must
+/// parse as identities (pki::Identity). A quoted secret ("..." or '...')
 /// is taken literally. XAUTH (IKEv1), PIN (smartcards) and BLISS lines are
 /// accepted with a warning and ignored. Errors read
 ///   ipsec.secrets:4: PSK: invalid hex after 0x
@@ -25,6 +26,7 @@
 #include "ike/config/file_source.hpp"
 #include "ike/config/location.hpp"
 #include "ike/config/secret.hpp"
+#include "ike/crypto/pki/identity.hpp"
 #include "ike/error.hpp"
 #include "ike/wire/types.hpp"
 
@@ -48,6 +50,8 @@ struct SharedSecret {
   SharedSecretType type = SharedSecretType::psk;
   /// As written; empty means "any" (a PSK for every peer).
   std::vector<std::string> ids;
+  /// `ids` parsed by pki::Identity::parse, in the same order.
+  std::vector<pki::Identity> identities;
   Secret secret;
   Location where;
 };
@@ -60,6 +64,7 @@ struct PrivateKeyRef {
   std::optional<Secret> passphrase;
   /// The passphrase was %prompt (the daemon cannot ask; see warnings).
   bool prompt = false;
+  /// IDs written before the ':' (strongSwan ignores them for keys; kept as written).
   std::vector<std::string> ids;
   Location where;
 };

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "ike/error.hpp"
+#include "ike/ts/ip_address.hpp"
 #include "ike/wire/types.hpp"  // IKE_DECLARE_ENUM: one name table per enum
 
 namespace ike::config {
@@ -127,6 +128,9 @@ struct HostSpec {
   /// kind addresses: items as written ("192.0.2.1", "10.0.0.0/8",
   /// "10.0.0.1-10.0.0.9"); kind hostname: the one name.
   std::vector<std::string> items;
+  /// kind addresses: the items that are single addresses, parsed (what an
+  /// initiator can send to).
+  std::vector<IpAddress> addresses;
   /// A leading "%": accept any peer address, use `items` only to initiate.
   bool allow_any = false;
   /// The value as written.
