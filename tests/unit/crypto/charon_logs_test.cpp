@@ -11,15 +11,16 @@
 #include "ike/crypto/auth_octets.hpp"
 #include "ike/crypto/key_exchange.hpp"
 #include "ike/crypto/key_material.hpp"
-#include "strongswan_vectors.hpp"
+#include "support/pcap.hpp"
+#include "support/strongswan_vectors.hpp"
 #include "support/test_random.hpp"
 
 namespace ike::crypto {
 namespace {
 
 using ike::test::hex;
-using testing::CharonLog;
-using testing::vector_path;
+using test::CharonLog;
+using test::vector_path;
 
 struct LogCase {
   const char* folder;
@@ -73,9 +74,9 @@ class CharonLogs : public ::testing::TestWithParam<LogCase> {
   void SetUp() override {
     const LogCase& c = GetParam();
     const std::string dissection = vector_path(c.folder, "exchange.txt");
-    const auto nonces = testing::dissection_values(dissection, "Nonce DATA");
-    const auto initiator_spis = testing::dissection_values(dissection, "Initiator SPI");
-    const auto responder_spis = testing::dissection_values(dissection, "Responder SPI");
+    const auto nonces = test::dissection_values(dissection, "Nonce DATA");
+    const auto initiator_spis = test::dissection_values(dissection, "Initiator SPI");
+    const auto responder_spis = test::dissection_values(dissection, "Responder SPI");
     ASSERT_GE(nonces.size(), 2u);
     ASSERT_GE(responder_spis.size(), 2u);
     nonce_i_ = hex(nonces[0]);
@@ -83,7 +84,7 @@ class CharonLogs : public ::testing::TestWithParam<LogCase> {
     spi_i_ = spi_from_hex(initiator_spis[0]);
     spi_r_ = spi_from_hex(responder_spis[1]);
 
-    const auto datagrams = testing::read_pcapng_udp(vector_path(c.folder, "exchange.pcap"));
+    const auto datagrams = test::read_pcap_udp(vector_path(c.folder, "exchange.pcap"));
     ASSERT_GE(datagrams.size(), 2u);
     message1_ = datagrams[0].payload;
     message2_ = datagrams[1].payload;

@@ -10,15 +10,15 @@
 
 #include "ike/crypto/auth_octets.hpp"
 #include "ike/crypto/key_material.hpp"
-#include "strongswan_vectors.hpp"
+#include "support/strongswan_vectors.hpp"
 #include "support/test_random.hpp"
 
 namespace ike::crypto {
 namespace {
 
 using ike::test::hex;
-using testing::read_vectors_txt;
-using testing::vector_path;
+using test::read_vectors_txt;
+using test::vector_path;
 
 constexpr const char* kCase = "psk-full-chain-aes256gcm16-prfsha384-x25519";
 
@@ -169,7 +169,7 @@ TEST_F(FullChainVectors, EspKeysAgreeWithBothCharonLogs) {
   ASSERT_TRUE(child.ok());
   for (const char* file : {"initiator.log", "responder.log"}) {
     SCOPED_TRACE(file);
-    auto log = testing::CharonLog::read(vector_path(kCase, file));
+    auto log = test::CharonLog::read(vector_path(kCase, file));
     ASSERT_TRUE(log.has_value());
     ASSERT_EQ(log->dumps("encryption initiator key").size(), 1u);
     ASSERT_EQ(log->dumps("encryption responder key").size(), 1u);

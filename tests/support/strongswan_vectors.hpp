@@ -1,10 +1,10 @@
 #pragma once
-// Readers for the strongSwan captures in tests/vectors/ (see its README.md):
-// charon's level-4 hex dumps, tshark's dissection, vectors.txt and the pcapng
-// capture. Test-only code: small, trusting the files' known layout, and
-// reporting what it could not find instead of crashing.
+/// Readers for the text files of the strongSwan captures in tests/vectors/
+/// (see its README.md): charon's level-4 hex dumps, tshark's dissection and
+/// vectors.txt. The captures themselves are read with pcap.hpp. Test-only
+/// code: small, trusting the files' known layout, and reporting what it could
+/// not find instead of crashing.
 
-#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -13,7 +13,7 @@
 
 #include "ike/bytes.hpp"
 
-namespace ike::crypto::testing {
+namespace ike::test {
 
 /// tests/vectors/<case>/<file>.
 std::string vector_path(std::string_view case_name, std::string_view file);
@@ -38,14 +38,4 @@ std::vector<std::string> dissection_values(const std::string& path, std::string_
 /// "name = value   [comment]" lines of vectors.txt: name -> first word of value.
 std::map<std::string, std::string> read_vectors_txt(const std::string& path);
 
-struct UdpDatagram {
-  std::uint16_t source_port = 0;
-  std::uint16_t destination_port = 0;
-  /// The UDP payload; on port 4500 without the 4-octet non-ESP marker.
-  Bytes payload;
-};
-
-/// The IPv4/UDP datagrams of a pcapng file with Ethernet frames, in order.
-std::vector<UdpDatagram> read_pcapng_udp(const std::string& path);
-
-}  // namespace ike::crypto::testing
+}  // namespace ike::test

@@ -1,11 +1,10 @@
-#include "strongswan_vectors.hpp"
+#include "support/strongswan_vectors.hpp"
 
 #include <cctype>
 #include <fstream>
-#include <iterator>
 #include <sstream>
 
-namespace ike::crypto::testing {
+namespace ike::test {
 
 namespace {
 
@@ -44,36 +43,6 @@ std::optional<Bytes> dump_line_octets(std::string_view message) {
     octets.push_back((*octet)[0]);
   }
   return octets;
-}
-
-std::uint32_t le32(const Bytes& data, std::size_t at) {
-  return data[at] | data[at + 1] << 8 | data[at + 2] << 16 |
-         static_cast<std::uint32_t>(data[at + 3]) << 24;
-}
-
-std::uint16_t be16(const Bytes& data, std::size_t at) {
-  return static_cast<std::uint16_t>(data[at] << 8 | data[at + 1]);
-}
-
-std::optional<UdpDatagram> udp_in_ethernet_frame(const Bytes& frame) {
-  constexpr std::size_t kEthernet = 14;
-  if (frame.size() < kEthernet + 20 || be16(frame, 12) != 0x0800) return std::nullopt;
-  const std::size_t ip_header = (frame[kEthernet] & 0x0f) * 4u;
-  const std::size_t udp = kEthernet + ip_header;
-  if (frame[kEthernet + 9] != 17 || frame.size() < udp + 8) return std::nullopt;
-  const std::size_t udp_length = be16(frame, udp + 4);
-  if (udp_length < 8 || frame.size() < udp + udp_length) return std::nullopt;
-  UdpDatagram datagram;
-  datagram.source_port = be16(frame, udp);
-  datagram.destination_port = be16(frame, udp + 2);
-  auto begin = frame.begin() + static_cast<std::ptrdiff_t>(udp + 8);
-  datagram.payload.assign(begin, begin + static_cast<std::ptrdiff_t>(udp_length - 8));
-  const bool nat_t = datagram.source_port == 4500 || datagram.destination_port == 4500;
-  if (nat_t && datagram.payload.size() >= 4 && datagram.payload[0] == 0 &&
-      datagram.payload[1] == 0 && datagram.payload[2] == 0 && datagram.payload[3] == 0) {
-    datagram.payload.erase(datagram.payload.begin(), datagram.payload.begin() + 4);
-  }
-  return datagram;
 }
 
 }  // namespace
@@ -151,27 +120,4 @@ std::map<std::string, std::string> read_vectors_txt(const std::string& path) {
   return values;
 }
 
-std::vector<UdpDatagram> read_pcapng_udp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  Bytes file((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::vector<UdpDatagram> datagrams;
-  constexpr std::uint32_t kEnhancedPacketBlock = 6;
-  std::size_t at = 0;
-  while (at + 12 <= file.size()) {
-    const std::uint32_t type = le32(file, at);
-    const std::uint32_t length = le32(file, at + 4);
-    if (length < 12 || at + length > file.size()) break;
-    if (type == kEnhancedPacketBlock && length >= 32) {
-      const std::uint32_t captured = le32(file, at + 20);
-      if (28 + captured <= length) {
-        auto begin = file.begin() + static_cast<std::ptrdiff_t>(at + 28);
-        Bytes frame(begin, begin + captured);
-        if (auto datagram = udp_in_ethernet_frame(frame)) datagrams.push_back(std::move(*datagram));
-      }
-    }
-    at += length;
-  }
-  return datagrams;
-}
-
-}  // namespace ike::crypto::testing
+}  // namespace ike::test
