@@ -103,6 +103,26 @@ TEST(IdentityParse, DnErrorsSayWhatIsWrong) {
   EXPECT_NE(parse_error("=x").find("empty attribute"), std::string::npos);
 }
 
+TEST(IdentityParse, ExplicitTypePrefixes) {
+  EXPECT_EQ(parsed("fqdn:10.1.2.3"), Identity::fqdn("10.1.2.3"));
+  EXPECT_EQ(parsed("email:carol"), Identity::rfc822("carol"));
+  EXPECT_EQ(parsed("rfc822:carol@example.com"), Identity::rfc822("carol@example.com"));
+  EXPECT_EQ(parsed("userfqdn:carol@example.com"), Identity::rfc822("carol@example.com"));
+  EXPECT_EQ(parsed("ipv4:10.1.2.3"), parsed("10.1.2.3"));
+  EXPECT_EQ(parsed("ipv6:2001:db8::1"), parsed("2001:db8::1"));
+  EXPECT_EQ(parsed("keyid:#0a0b"), (Identity{IdType::key_id, hex("0a0b")}));
+  EXPECT_EQ(parsed("keyid:abc"), (Identity{IdType::key_id, test::to_bytes("abc")}));
+  EXPECT_EQ(parsed("asn1dn:C=CH, O=strongSwan, CN=moon"), parsed("C=CH, O=strongSwan, CN=moon"));
+  EXPECT_EQ(parsed(std::string("asn1dn:#") + kMoonDer), parsed("C=CH, O=strongSwan, CN=moon"));
+  EXPECT_NE(parse_error("ipv4:2001:db8::1").find("not a valid ipv4 address"), std::string::npos);
+  EXPECT_NE(parse_error("ipv6:10.0.0.1").find("not a valid ipv6 address"), std::string::npos);
+  EXPECT_NE(parse_error("keyid:#xyz").find("not hex"), std::string::npos);
+  EXPECT_NE(parse_error("fqdn:").find("empty value"), std::string::npos);
+  EXPECT_FALSE(Identity::parse("asn1dn:#3000ff").ok());
+  // IPv6 addresses are not mistaken for prefixes.
+  EXPECT_EQ(parsed("fe80::1").type, IdType::ipv6_addr);
+}
+
 TEST(IdentityParse, DottedOidsAndWildcardValues) {
   Identity oid = parsed("2.5.4.3=moon");  // commonName by OID
   EXPECT_EQ(oid, parsed("CN=moon"));

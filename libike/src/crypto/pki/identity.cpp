@@ -56,12 +56,64 @@ Result<Identity> parse_at_form(std::string_view text) {
   return Identity::fqdn(text.substr(1));
 }
 
+Result<Bytes> hex_or_text(std::string_view value, std::string_view what) {
+  if (!value.starts_with("#")) return Bytes(value.begin(), value.end());
+  auto bytes = from_hex(value.substr(1));
+  if (!bytes || bytes->empty())
+    return make_error(Errc::invalid_argument,
+                      std::string(what) + " \"" + std::string(value) + "\" is not hex after '#'");
+  return std::move(*bytes);
+}
+
+/// strongSwan's explicit "type:value" prefixes; nullopt when `text` has none.
+std::optional<Result<Identity>> parse_typed(std::string_view text) {
+  std::size_t colon = text.find(':');
+  if (colon == std::string_view::npos) return std::nullopt;
+  std::string_view prefix = text.substr(0, colon);
+  std::string_view value = text.substr(colon + 1);
+  auto address = [&](IdType type, std::size_t length) -> Result<Identity> {
+    auto bytes = parse_ip_address(value);
+    if (!bytes || bytes->size() != length)
+      return make_error(Errc::invalid_argument, "\"" + std::string(text) + "\" is not a valid " +
+                                                    std::string(prefix) + " address");
+    return Identity{type, std::move(*bytes)};
+  };
+  auto named = [&](IdType type) -> Result<Identity> {
+    if (value.empty())
+      return make_error(Errc::invalid_argument, "empty value in \"" + std::string(text) + "\"");
+    return Identity{type, Bytes(value.begin(), value.end())};
+  };
+  if (prefix == "ipv4") return address(IdType::ipv4_addr, 4);
+  if (prefix == "ipv6") return address(IdType::ipv6_addr, 16);
+  if (prefix == "fqdn") return named(IdType::fqdn);
+  if (prefix == "rfc822" || prefix == "email" || prefix == "userfqdn")
+    return named(IdType::rfc822_addr);
+  if (prefix == "keyid") {
+    auto bytes = hex_or_text(value, "key ID");
+    if (!bytes) return Result<Identity>(std::move(bytes).error());
+    if (bytes->empty()) return named(IdType::key_id);
+    return Identity{IdType::key_id, std::move(*bytes)};
+  }
+  if (prefix == "asn1dn") {
+    if (value.starts_with("#")) {
+      auto der = hex_or_text(value, "DN");
+      if (!der) return Result<Identity>(std::move(der).error());
+      return Identity::from_payload(IdType::der_asn1_dn, *der);
+    }
+    auto der = parse_dn(value);
+    if (!der) return Result<Identity>(std::move(der).error());
+    return Identity{IdType::der_asn1_dn, std::move(*der)};
+  }
+  return std::nullopt;  // e.g. an IPv6 address: its first group is no known prefix
+}
+
 }  // namespace
 
 Result<Identity> Identity::parse(std::string_view text) {
   if (text.empty()) return make_error(Errc::invalid_argument, "empty identity");
   if (text == "%any" || text == "%any6") return Identity::any();
   if (text.front() == '@') return parse_at_form(text);
+  if (auto typed = parse_typed(text)) return std::move(*typed);
   // A DN always has '=' ("CN=x"), which no address or host name has.
   if (text.find('=') != std::string_view::npos) {
     auto der = parse_dn(text);

@@ -23,6 +23,10 @@ bool equal_ignore_case(std::string_view a, std::string_view b) {
          });
 }
 
+bool bytes_equal(ByteView a, ByteView b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin());
+}
+
 X509NamePtr decode_dn(ByteView der) {
   const unsigned char* cursor = der.data();
   X509NamePtr name(d2i_X509_NAME(nullptr, &cursor, static_cast<long>(der.size())));
@@ -56,17 +60,15 @@ std::string canonical_value(const ASN1_STRING* value) {
   return out;
 }
 
-IdMatch match_dn(ByteView pattern_der, ByteView subject_der) {
-  if (dn_equal(pattern_der, subject_der)) return IdMatch::exact;
-  X509NamePtr pattern = decode_dn(pattern_der);
-  X509NamePtr subject = decode_dn(subject_der);
-  if (!pattern || !subject) return IdMatch::none;
-  int count = X509_NAME_entry_count(pattern.get());
-  if (count != X509_NAME_entry_count(subject.get())) return IdMatch::none;
+/// `pattern` (may hold "*" values) against a parsed `subject`.
+IdMatch match_dn_names(const X509_NAME* pattern, const X509_NAME* subject) {
+  if (X509_NAME_cmp(pattern, subject) == 0) return IdMatch::exact;
+  int count = X509_NAME_entry_count(pattern);
+  if (count != X509_NAME_entry_count(subject)) return IdMatch::none;
   bool used_wildcard = false;
   for (int i = 0; i < count; ++i) {
-    const X509_NAME_ENTRY* want = X509_NAME_get_entry(pattern.get(), i);
-    const X509_NAME_ENTRY* have = X509_NAME_get_entry(subject.get(), i);
+    const X509_NAME_ENTRY* want = X509_NAME_get_entry(pattern, i);
+    const X509_NAME_ENTRY* have = X509_NAME_get_entry(subject, i);
     if (OBJ_cmp(X509_NAME_ENTRY_get_object(want), X509_NAME_ENTRY_get_object(have)) != 0)
       return IdMatch::none;
     const ASN1_STRING* want_value = X509_NAME_ENTRY_get_data(want);
@@ -77,9 +79,25 @@ IdMatch match_dn(ByteView pattern_der, ByteView subject_der) {
     if (canonical_value(want_value) != canonical_value(X509_NAME_ENTRY_get_data(have)))
       return IdMatch::none;
   }
-  // Equal without wildcards means dn_equal disagreed with our canonical form
-  // (e.g. a multi-valued RDN): be conservative.
+  // Equal without wildcards means X509_NAME_cmp disagreed with our canonical
+  // form (e.g. a multi-valued RDN): be conservative.
   return used_wildcard ? IdMatch::wildcard : IdMatch::none;
+}
+
+IdMatch match_dn(ByteView pattern_der, ByteView subject_der) {
+  if (bytes_equal(pattern_der, subject_der)) return IdMatch::exact;
+  X509NamePtr pattern = decode_dn(pattern_der);
+  X509NamePtr subject = decode_dn(subject_der);
+  if (!pattern || !subject) return IdMatch::none;
+  return match_dn_names(pattern.get(), subject.get());
+}
+
+/// Against a certificate: its subject is already parsed, only the ID is decoded.
+IdMatch match_dn(ByteView pattern_der, const Certificate& certificate) {
+  if (bytes_equal(pattern_der, certificate.subject_der())) return IdMatch::exact;
+  X509NamePtr pattern = decode_dn(pattern_der);
+  if (!pattern) return IdMatch::none;
+  return match_dn_names(pattern.get(), X509_get_subject_name(certificate.x509()));
 }
 
 IdMatch best_name_match(std::string_view pattern, const std::vector<std::string>& names) {
@@ -87,10 +105,6 @@ IdMatch best_name_match(std::string_view pattern, const std::vector<std::string>
   for (const auto& name : names)
     best = std::max(best, match_name(pattern, name));
   return best;
-}
-
-bool bytes_equal(ByteView a, ByteView b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin());
 }
 
 std::string describe_certificate_names(const Certificate& certificate) {
@@ -139,7 +153,7 @@ IdMatch match_certificate(const Certificate& certificate, const Identity& id) {
   const SubjectAltNames& alt = certificate.alt_names();
   switch (id.type) {
     case IdType::der_asn1_dn:
-      return match_dn(id.data, certificate.subject_der());
+      return match_dn(id.data, certificate);
     case IdType::fqdn:
       return best_name_match(as_text(id.data), alt.dns_names);
     case IdType::rfc822_addr:

@@ -11,6 +11,8 @@
 ///                               -> ID_DER_ASN1_DN, DER-encoded exactly as
 ///                                  OpenSSL encodes a certificate subject
 ///   "%any"                      -> any identity (only meaningful configured)
+///   explicit types: "ipv4:", "ipv6:", "fqdn:", "rfc822:" / "email:" /
+///   "userfqdn:", "keyid:" (text, or "#hex"), "asn1dn:" (DN text, or "#hex" DER)
 ///
 /// Wildcards (configured identities only): "*@example.com", "*.example.com",
 /// "*" as an FQDN, and "*" as a DN attribute value ("C=CH, O=x, CN=*").
