@@ -194,15 +194,19 @@ void uninstall_child_sas(IkeSa& sa, ChildSa& child, Services& services, const st
   }
 }
 
+void uninstall_child_policies(IkeSa& sa, ChildSa& child, Services& services,
+                              const std::string& why) {
+  if (!child.policies_installed) return;
+  for (auto& policy : policies_of(sa, child)) {
+    policy.story = "remove " + policy.story + ": " + why;
+    (void)services.kernel.delete_policy(policy);
+  }
+  child.policies_installed = false;
+}
+
 void uninstall_child(IkeSa& sa, ChildSa& child, Services& services, const std::string& why) {
   bool was_installed = child.inbound_installed || child.outbound_installed;
-  if (child.policies_installed) {
-    for (auto& policy : policies_of(sa, child)) {
-      policy.story = "remove " + policy.story + ": " + why;
-      (void)services.kernel.delete_policy(policy);
-    }
-    child.policies_installed = false;
-  }
+  uninstall_child_policies(sa, child, services, why);
   uninstall_child_sas(sa, child, services, why);
   if (was_installed) {
     services.publish(sa, EventKind::child_down,

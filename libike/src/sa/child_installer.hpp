@@ -30,5 +30,8 @@ Status install_child_policies(IkeSa& sa, ChildSa& child, Services& services);
 void uninstall_child(IkeSa& sa, ChildSa& child, Services& services, const std::string& why);
 /// Removes only the SAs (the policies stay for the CHILD SA that replaced it).
 void uninstall_child_sas(IkeSa& sa, ChildSa& child, Services& services, const std::string& why);
+/// Removes only the policies (the last CHILD SA of a reqid going away).
+void uninstall_child_policies(IkeSa& sa, ChildSa& child, Services& services,
+                              const std::string& why);
 
 }  // namespace ike::sa

@@ -3,6 +3,7 @@
 #include <array>
 
 #include "child_installer.hpp"
+#include "ike/crypto/key_exchange.hpp"
 #include "ike/crypto/key_material.hpp"
 #include "ike/proposal/defaults.hpp"
 #include "ike/proposal/response_check.hpp"
@@ -62,14 +63,22 @@ void schedule(ChildSa& child, Services& services) {
   if (lifetime.rekey_after) child.rekey_at = services.now + *lifetime.rekey_after;
 }
 
+/// `sas_only` for a rekey: the policies of the replaced CHILD SA stay.
 Status derive_and_install(IkeSa& sa, ChildSa& child, Services& services, ByteView nonce_i,
-                          ByteView nonce_r, ByteView new_shared_secret, bool we_initiated) {
+                          ByteView nonce_r, ByteView new_shared_secret, bool we_initiated,
+                          bool sas_only = false) {
   auto sizes = child_key_sizes(child.algorithms);
   if (!sizes) return std::move(sizes).error();
   auto keys = crypto::derive_child_sa_keys(*sa.prf, sa.keys.sk_d, nonce_i, nonce_r, *sizes,
                                            new_shared_secret);
   if (!keys) return std::move(keys).error();
-  return install_child(sa, child, services, *keys, we_initiated);
+  if (!sas_only) return install_child(sa, child, services, *keys, we_initiated);
+  if (auto installed = install_child_sas(sa, child, services, *keys, we_initiated); !installed) {
+    return installed;
+  }
+  child.state = ChildState::installed;
+  child.established_at = services.now;
+  return {};
 }
 
 void announce(IkeSa& sa, ChildSa& child, Services& services) {
@@ -113,24 +122,30 @@ Status ChildInitiator::build(IkeSa& sa, Services& services, std::vector<wire::Pa
   if (child_.spi_in == 0) {
     child_.serial = (*services.next_child_serial)++;
     child_.config = config_;
-    child_.mode = config.mode;
-    child_.reqid = allocate_reqid(config, services);
+    child_.mode = replaced_ ? replaced_->mode : config.mode;
+    child_.reqid = replaced_ ? replaced_->reqid : allocate_reqid(config, services);
     auto spi = allocate_inbound_spi(sa, services, config, child_.reqid);
     if (!spi) return std::move(spi).error();
     child_.spi_in = *spi;
   }
-  child_.local_ts = local_selectors(sa, config);
-  child_.remote_ts = remote_selectors(sa, config);
+  // A rekey asks for the selectors the CHILD SA has (RFC 7296 2.8: they
+  // SHOULD NOT change), so the policies that stay still fit.
+  child_.local_ts = replaced_ ? replaced_->local_ts : local_selectors(sa, config);
+  child_.remote_ts = replaced_ ? replaced_->remote_ts : remote_selectors(sa, config);
   sent_ = proposal::to_sa_payload(
       esp_proposals(config, false), spi_bytes(child_.spi_in),
       include_ke_groups ? proposal::KeTransforms::include : proposal::KeTransforms::omit);
   out.push_back(wire::Payload{wire::PayloadType::security_association, false, sent_});
   out.push_back(ts_payload(wire::PayloadType::ts_initiator, child_.local_ts));
   out.push_back(ts_payload(wire::PayloadType::ts_responder, child_.remote_ts));
-  if (config.mode == IpsecMode::transport) {
+  if (child_.mode == IpsecMode::transport) {
     out.push_back(wire::make_notify(wire::NotifyType::use_transport_mode));
   }
   return {};
+}
+
+void ChildInitiator::replace(const ChildSa& old) {
+  replaced_ = Replaced{old.reqid, old.mode, old.local_ts, old.remote_ts};
 }
 
 Result<std::uint32_t> ChildInitiator::complete(IkeSa& sa, Services& services,
@@ -146,6 +161,12 @@ Result<std::uint32_t> ChildInitiator::complete(IkeSa& sa, Services& services,
   if (!received) return make_error(Errc::invalid_syntax, "response has no SA payload");
   auto selected = proposal::check_response(sent_, *received);
   if (!selected) return std::move(selected).error();
+  if (selected->algorithms.ke_group != expected_ke_group_) {
+    return make_error(Errc::no_proposal_chosen, "responder selected key exchange " +
+                                                    wire::to_string(selected->algorithms.ke_group) +
+                                                    ", our KE payload is " +
+                                                    wire::to_string(expected_ke_group_));
+  }
   if (selected->peer_spi.size() != 4) {
     return make_error(
         Errc::invalid_syntax,
@@ -160,7 +181,7 @@ Result<std::uint32_t> ChildInitiator::complete(IkeSa& sa, Services& services,
     return std::move(narrowed).error();
   }
   bool transport = wire::find_notify(response, wire::NotifyType::use_transport_mode) != nullptr;
-  if (config_->mode == IpsecMode::transport && !transport) {
+  if (child_.mode == IpsecMode::transport && !transport) {
     return make_error(Errc::no_proposal_chosen, "peer answered transport mode CHILD SA '" +
                                                     config_->name + "' with tunnel mode");
   }
@@ -169,14 +190,14 @@ Result<std::uint32_t> ChildInitiator::complete(IkeSa& sa, Services& services,
   child_.local_ts = std::move(*tsi);
   child_.remote_ts = std::move(*tsr);
   if (auto installed = derive_and_install(sa, child_, services, nonce_i, nonce_r, new_shared_secret,
-                                          /*we_initiated=*/true);
+                                          /*we_initiated=*/true, replaced_.has_value());
       !installed) {
     abandon(sa, services, "install failed");
     return installed.error();
   }
   schedule(child_, services);
   sa.children.push_back(child_);
-  announce(sa, sa.children.back(), services);
+  if (!replaced_) announce(sa, sa.children.back(), services);
   auto serial = child_.serial;
   child_ = ChildSa{};
   return serial;
@@ -187,15 +208,47 @@ void ChildInitiator::abandon(IkeSa& sa, Services& services, const std::string& w
   child_ = ChildSa{};
 }
 
-ChildResponse respond_child(IkeSa& sa, Services& services,
-                            const std::vector<wire::Payload>& request, ByteView nonce_i,
-                            ByteView nonce_r, ByteView new_shared_secret,
-                            const ChildConfig* only_config) {
+namespace {
+
+Bytes group_bytes(wire::KeGroup group) {
+  auto value = static_cast<std::uint16_t>(group);
+  return Bytes{static_cast<std::uint8_t>(value >> 8), static_cast<std::uint8_t>(value)};
+}
+
+/// The CHILD config whose selectors accept the request's (RFC 7296 2.9).
+struct ConfigMatch {
+  const ChildConfig* config = nullptr;
+  ts::NarrowingResult narrowed;
+  std::string reasons;
+};
+
+ConfigMatch match_config(const IkeSa& sa, const std::vector<ts::TrafficSelector>& tsi,
+                         const std::vector<ts::TrafficSelector>& tsr,
+                         const ChildConfig* only_config) {
+  ConfigMatch match;
+  for (const auto& candidate : sa.connection->children) {
+    if (only_config && &candidate != only_config) continue;
+    auto result = ts::narrow_as_responder(tsi, tsr, remote_selectors(sa, candidate),
+                                          local_selectors(sa, candidate));
+    if (result.accepted()) {
+      match.config = &candidate;
+      match.narrowed = std::move(result);
+      return match;
+    }
+    match.reasons += (match.reasons.empty() ? "" : "; ") + candidate.name + ": " + result.reason;
+  }
+  return match;
+}
+
+/// Answers one CHILD SA request: IKE_AUTH's (`create` == nullptr) or a
+/// CREATE_CHILD_SA's.
+ChildResponse respond(IkeSa& sa, Services& services, const std::vector<wire::Payload>& request,
+                      ByteView nonce_i, ByteView nonce_r, const CreateChildContext* create) {
   ChildResponse response;
-  auto refuse = [&](wire::NotifyType type, std::string reason) {
+  auto refuse = [&](wire::NotifyType type, std::string reason, Bytes data = {}) {
     response.refusal = type;
     response.reason = std::move(reason);
-    response.payloads = {wire::make_notify(type)};
+    response.payloads = {wire::make_notify(type, std::move(data))};
     services.log(sa, LogLevel::warning, "refusing CHILD SA: " + response.reason);
     return response;
   };
@@ -208,25 +261,13 @@ ChildResponse respond_child(IkeSa& sa, Services& services,
   }
   bool wants_transport =
       wire::find_notify(request, wire::NotifyType::use_transport_mode) != nullptr;
-
-  const ChildConfig* config = nullptr;
-  ts::NarrowingResult narrowed;
-  std::string ts_reasons;
-  for (const auto& candidate : sa.connection->children) {
-    if (only_config && &candidate != only_config) continue;
-    auto result = ts::narrow_as_responder(*tsi, *tsr, remote_selectors(sa, candidate),
-                                          local_selectors(sa, candidate));
-    if (result.accepted()) {
-      config = &candidate;
-      narrowed = std::move(result);
-      break;
-    }
-    ts_reasons += (ts_reasons.empty() ? "" : "; ") + candidate.name + ": " + result.reason;
-  }
+  const ChildSa* replacing = create ? create->replacing : nullptr;
+  auto match = match_config(sa, *tsi, *tsr, replacing ? replacing->config : nullptr);
+  const ChildConfig* config = match.config;
   if (!config) {
     return refuse(wire::NotifyType::ts_unacceptable,
                   "traffic selectors " + ts::to_string(*tsi) + " === " + ts::to_string(*tsr) +
-                      " match no CHILD config (" + ts_reasons + ")");
+                      " match no CHILD config (" + match.reasons + ")");
   }
   if (config->mode == IpsecMode::transport && !wants_transport) {
     return refuse(wire::NotifyType::no_proposal_chosen,
@@ -235,17 +276,44 @@ ChildResponse respond_child(IkeSa& sa, Services& services,
   proposal::SelectionRequest selection;
   selection.protocol = wire::ProtocolId::esp;
   selection.spi_size = 4;
-  selection.ignore_ke_transforms = new_shared_secret.empty();
+  // Only CREATE_CHILD_SA runs a key exchange of its own (RFC 7296 1.2, 1.3).
+  selection.ignore_ke_transforms = create == nullptr;
+  if (create && create->initiator_ke) selection.initiator_ke_group = create->initiator_ke->group;
   auto choice = proposal::select_proposal(*offered, esp_proposals(*config, true), selection);
   if (!choice) {
     return refuse(wire::NotifyType::no_proposal_chosen,
                   "ESP proposals for '" + config->name + "': " + choice.error().reason);
   }
+  if (choice->invalid_ke_group) {
+    return refuse(wire::NotifyType::invalid_ke_payload,
+                  "CHILD SA '" + config->name + "' wants PFS with " +
+                      wire::to_string(*choice->invalid_ke_group),
+                  group_bytes(*choice->invalid_ke_group));
+  }
+  crypto::SecretBytes shared_secret;
+  Bytes our_public_value;
+  auto group = choice->selected.algorithms.ke_group;
+  if (create && group != wire::KeGroup::none) {
+    // Without invalid_ke_group, the initiator's KE is for exactly this group.
+    auto exchange = crypto::KeyExchange::create(group, services.random);
+    if (!exchange || !create->initiator_ke) {
+      return refuse(wire::NotifyType::no_proposal_chosen,
+                    "key exchange " + wire::to_string(group) + " unavailable");
+    }
+    auto secret = (*exchange)->shared_secret(create->initiator_ke->data);
+    if (!secret) {
+      return refuse(wire::NotifyType::no_proposal_chosen,
+                    "initiator's KE value: " + secret.error().reason);
+    }
+    shared_secret = std::move(*secret);
+    auto public_value = (*exchange)->public_value();
+    our_public_value.assign(public_value.begin(), public_value.end());
+  }
   ChildSa child;
   child.serial = (*services.next_child_serial)++;
   child.config = config;
   child.mode = config->mode;
-  child.reqid = allocate_reqid(*config, services);
+  child.reqid = replacing ? replacing->reqid : allocate_reqid(*config, services);
   auto spi = allocate_inbound_spi(sa, services, *config, child.reqid);
   if (!spi) {
     return refuse(wire::NotifyType::no_proposal_chosen,
@@ -255,10 +323,18 @@ ChildResponse respond_child(IkeSa& sa, Services& services,
   child.spi_out = spi_value(choice->selected.peer_spi);
   child.algorithms = choice->selected.algorithms;
   // As responder, TSi is the peer's side.
-  child.local_ts = narrowed.tsr;
-  child.remote_ts = narrowed.tsi;
-  if (auto installed = derive_and_install(sa, child, services, nonce_i, nonce_r, new_shared_secret,
-                                          /*we_initiated=*/false);
+  child.local_ts = match.narrowed.tsr;
+  child.remote_ts = match.narrowed.tsi;
+  if (replacing &&
+      (child.local_ts != replacing->local_ts || child.remote_ts != replacing->remote_ts)) {
+    services.log(sa, LogLevel::warning,
+                 "rekey of CHILD SA '" + config->name + "' changes its selectors to " +
+                     ts::to_string(child.local_ts) + " === " + ts::to_string(child.remote_ts) +
+                     "; the kernel policies keep the old ones");
+  }
+  if (auto installed =
+          derive_and_install(sa, child, services, nonce_i, nonce_r, shared_secret.view(),
+                             /*we_initiated=*/false, /*sas_only=*/replacing != nullptr);
       !installed) {
     uninstall_child(sa, child, services, "install failed");
     // RFC 7296 has no notify for "my kernel failed"; strongSwan answers
@@ -271,15 +347,33 @@ ChildResponse respond_child(IkeSa& sa, Services& services,
   response.payloads.push_back(
       wire::Payload{wire::PayloadType::security_association, false,
                     proposal::response_sa_payload(choice->selected, spi_bytes(child.spi_in))});
-  response.payloads.push_back(ts_payload(wire::PayloadType::ts_initiator, narrowed.tsi));
-  response.payloads.push_back(ts_payload(wire::PayloadType::ts_responder, narrowed.tsr));
+  if (!our_public_value.empty()) {
+    response.payloads.push_back(wire::Payload{wire::PayloadType::key_exchange, false,
+                                              wire::KePayload{group, our_public_value}});
+  }
+  response.payloads.push_back(ts_payload(wire::PayloadType::ts_initiator, match.narrowed.tsi));
+  response.payloads.push_back(ts_payload(wire::PayloadType::ts_responder, match.narrowed.tsr));
   if (child.mode == IpsecMode::transport) {
     response.payloads.push_back(wire::make_notify(wire::NotifyType::use_transport_mode));
   }
   response.child_serial = child.serial;
   sa.children.push_back(std::move(child));
-  announce(sa, sa.children.back(), services);
+  if (!replacing) announce(sa, sa.children.back(), services);
   return response;
+}
+
+}  // namespace
+
+ChildResponse respond_child(IkeSa& sa, Services& services,
+                            const std::vector<wire::Payload>& request, ByteView nonce_i,
+                            ByteView nonce_r) {
+  return respond(sa, services, request, nonce_i, nonce_r, nullptr);
+}
+
+ChildResponse respond_create_child(IkeSa& sa, Services& services,
+                                   const std::vector<wire::Payload>& request, ByteView nonce_i,
+                                   ByteView nonce_r, const CreateChildContext& context) {
+  return respond(sa, services, request, nonce_i, nonce_r, &context);
 }
 
 }  // namespace ike::sa

@@ -42,10 +42,30 @@ class ChildInitiator {
   const ChildConfig& config() const noexcept { return *config_; }
   std::uint32_t spi_in() const noexcept { return child_.spi_in; }
 
+  /// Makes this the rekey of `old` (RFC 7296 1.3.3, 2.8): the new CHILD SA
+  /// keeps its reqid, mode and traffic selectors, and complete() installs only
+  /// its SAs (the policies stay: they find SAs by reqid, so traffic moves to
+  /// the new SAs without a gap) and publishes no child_up (the rekey task
+  /// reports child_rekeyed). Call before build().
+  void replace(const ChildSa& old);
+  /// The group of the KE payload we send (PFS); complete() refuses a response
+  /// that selected another one. Without a call, no group may be selected.
+  void expect_ke_group(wire::KeGroup group) noexcept { expected_ke_group_ = group; }
+
  private:
+  /// What a rekey keeps of the CHILD SA it replaces.
+  struct Replaced {
+    std::uint32_t reqid = 0;
+    IpsecMode mode = IpsecMode::tunnel;
+    std::vector<ts::TrafficSelector> local_ts;
+    std::vector<ts::TrafficSelector> remote_ts;
+  };
+
   const ChildConfig* config_;
   ChildSa child_;
   wire::SaPayload sent_;
+  std::optional<Replaced> replaced_;
+  wire::KeGroup expected_ke_group_ = wire::KeGroup::none;
 };
 
 /// The responder's side: picks the CHILD config, proposal and selectors for a
@@ -60,9 +80,30 @@ struct ChildResponse {
   std::string reason;
 };
 
+/// The first CHILD SA, in IKE_AUTH: keyed from the IKE SA's key exchange,
+/// key exchange transforms are ignored (RFC 7296 1.2).
 ChildResponse respond_child(IkeSa& sa, Services& services,
                             const std::vector<wire::Payload>& request, ByteView nonce_i,
-                            ByteView nonce_r, ByteView new_shared_secret = {},
-                            const ChildConfig* only_config = nullptr);
+                            ByteView nonce_r);
+
+/// What a CREATE_CHILD_SA request adds (RFC 7296 1.3.1, 1.3.3).
+struct CreateChildContext {
+  /// The CHILD SA a rekey replaces: only its config is considered, the new
+  /// CHILD SA takes its reqid, and only the SAs are installed (the policies
+  /// stay with the reqid; see ChildInitiator::replace). nullptr for a new one.
+  const ChildSa* replacing = nullptr;
+  /// The initiator's KE payload (PFS), or nullptr when it sent none.
+  const wire::KePayload* initiator_ke = nullptr;
+};
+
+/// A CHILD SA requested with CREATE_CHILD_SA. Key exchange transforms are
+/// negotiated: when a group is selected, g^ir from the initiator's KE payload
+/// goes into KEYMAT (RFC 7296 2.17) and our KE payload is among the response
+/// payloads; when the initiator's KE is for another group than the one we
+/// select, or missing, the refusal is N(INVALID_KE_PAYLOAD) carrying the
+/// group we want (RFC 7296 1.3). The caller adds the Nonce.
+ChildResponse respond_create_child(IkeSa& sa, Services& services,
+                                   const std::vector<wire::Payload>& request, ByteView nonce_i,
+                                   ByteView nonce_r, const CreateChildContext& context);
 
 }  // namespace ike::sa

@@ -37,6 +37,22 @@ namespace ike::sa {
 enum class TaskStatus { done, need_more, failed, destroy_sa };
 std::string_view to_string(TaskStatus status) noexcept;
 
+/// The engine's table of IKE SAs as tasks see it: an IKE rekey (RFC 7296
+/// 1.3.2, 2.18) creates an IKE SA, and a collision of two rekeys (2.8.1)
+/// needs to find the one the peer created.
+class IkeSaRegistry {
+ public:
+  virtual ~IkeSaRegistry() = default;
+  /// An IKE SPI of ours that no IKE SA uses (with the engine's shard tag).
+  virtual std::uint64_t allocate_ike_spi() = 0;
+  /// Creates an IKE SA of `connection` known by `our_spi` and registers it;
+  /// its queued requests are started once the current input is handled.
+  /// nullptr when `our_spi` is taken meanwhile.
+  virtual IkeSa* create_ike_sa(ConnectionPtr connection, bool initiator, std::uint64_t our_spi) = 0;
+  /// The IKE SA with `serial`, or nullptr when it is gone or being destroyed.
+  virtual IkeSa* find_ike_sa(std::uint32_t serial) noexcept = 0;
+};
+
 /// Everything an exchange may touch besides its IKE SA; owned by the engine.
 struct Services {
   RandomSource& random;
@@ -51,6 +67,8 @@ struct Services {
   /// Allocates CHILD SA serials and reqids unique within the engine.
   std::uint32_t* next_child_serial;
   std::uint32_t* next_reqid;
+  /// Set by the engine; IKE rekeys need it.
+  IkeSaRegistry* registry = nullptr;
 
   void log(const IkeSa& sa, LogLevel level, std::string message) const;
   void publish(const IkeSa& sa, EventKind kind, std::string message,
@@ -68,6 +86,20 @@ struct InboundMessage {
   Endpoint remote;
 };
 
+/// A rekey the peer started and a responder task completed while an
+/// initiator task of ours was in flight (RFC 7296 2.8.1): the responder hands
+/// it to the active task's collide(), so "the lowest of the four nonces loses"
+/// is decided in one place, when the response to our own request arrives.
+struct PassiveRekey {
+  /// CHILD rekey: the CHILD SA the peer rekeyed and the one that replaced it.
+  std::uint32_t old_child_serial = 0;
+  std::uint32_t new_child_serial = 0;
+  /// IKE rekey: the IKE SA the peer's rekey created (0 for a CHILD rekey).
+  std::uint32_t new_ike_serial = 0;
+  Bytes nonce_i;  ///< the peer's, as initiator of that exchange
+  Bytes nonce_r;  ///< ours
+};
+
 class Task {
  public:
   virtual ~Task() = default;
@@ -81,6 +113,9 @@ class Task {
   /// For IKE_SA_INIT retries: the next request reuses the message ID of the
   /// one just answered (RFC 7296 2.6, 1.2) instead of taking a new one.
   virtual bool retry_keeps_message_id() const { return false; }
+  /// Told by a responder task about a rekey the peer started meanwhile; tasks
+  /// that can collide with one (CHILD and IKE rekeys) keep it for process().
+  virtual void collide(const PassiveRekey&) {}
 };
 
 }  // namespace ike::sa

@@ -1,0 +1,81 @@
+#include "child_replacement.hpp"
+
+#include <algorithm>
+
+#include "child_installer.hpp"
+
+namespace ike::sa {
+
+namespace {
+
+bool same_policies(const ChildSa& a, const ChildSa& b) {
+  return a.reqid == b.reqid && a.local_ts == b.local_ts && a.remote_ts == b.remote_ts;
+}
+
+/// Which CHILD SA should carry the policies on: one that is up before one on
+/// its way out, the newest among equals.
+int keeper_rank(const ChildSa& child) {
+  switch (child.state) {
+    case ChildState::installed:
+    case ChildState::rekeying:
+      return 3;
+    case ChildState::rekeyed:
+      return 2;
+    case ChildState::deleting:
+      return 1;
+    case ChildState::creating:
+      return 0;
+  }
+  return 0;
+}
+
+ChildSa* policy_heir(IkeSa& sa, const ChildSa& leaving) {
+  ChildSa* heir = nullptr;
+  for (auto& other : sa.children) {
+    if (other.serial == leaving.serial || !same_policies(other, leaving)) continue;
+    if (!heir ||
+        std::pair(keeper_rank(other), other.serial) > std::pair(keeper_rank(*heir), heir->serial)) {
+      heir = &other;
+    }
+  }
+  return heir;
+}
+
+}  // namespace
+
+void take_over_policies(IkeSa& sa, ChildSa& successor) {
+  for (auto& other : sa.children) {
+    if (other.serial == successor.serial || !same_policies(other, successor)) continue;
+    if (other.policies_installed) {
+      other.policies_installed = false;
+      successor.policies_installed = true;
+    }
+  }
+}
+
+void retire_child(IkeSa& sa, std::uint32_t child_serial, Services& services, const std::string& why,
+                  bool announce) {
+  auto* child = sa.find_child(child_serial);
+  if (!child) return;
+  bool was_installed = child->inbound_installed || child->outbound_installed;
+  if (child->policies_installed) {
+    if (auto* heir = policy_heir(sa, *child)) {
+      heir->policies_installed = true;
+      child->policies_installed = false;
+    } else {
+      uninstall_child_policies(sa, *child, services, why);
+    }
+  }
+  uninstall_child_sas(sa, *child, services, why);
+  if (announce && was_installed) {
+    services.publish(sa, EventKind::child_down,
+                     "CHILD SA '" + child->name() + "' removed (" + why + ")", child_serial);
+  } else {
+    services.log(sa, LogLevel::info,
+                 "CHILD SA '" + child->name() + "' #" + std::to_string(child_serial) +
+                     " removed (" + why + ")");
+  }
+  std::erase_if(sa.children, [child_serial](const ChildSa& c) { return c.serial == child_serial; });
+}
+
+}  // namespace ike::sa
