@@ -165,6 +165,7 @@ class TwoPeerHarness {
   HarnessPeer& b() noexcept { return *b_; }
   HarnessPeer& peer(Side side) noexcept { return side == Side::a ? *a_ : *b_; }
   Link& link() noexcept { return link_; }
+  const Link& link() const noexcept { return link_; }
   MonoTime now() const noexcept { return now_; }
   /// Time since the harness started.
   Duration elapsed() const;

@@ -4,10 +4,12 @@
 #include <array>
 
 #include "child_installer.hpp"
+#include "cookies.hpp"
 #include "ike/wire/exchange_rules.hpp"
 #include "ike/wire/message.hpp"
 #include "message_io.hpp"
 #include "scheduled_work.hpp"
+#include "tasks/liveness.hpp"
 #include "tasks/tasks.hpp"
 
 namespace ike::sa {
@@ -15,10 +17,10 @@ namespace ike::sa {
 struct Engine::Impl {
   Impl(EngineSettings engine_settings, RandomSource& random, Kernel& kernel, EventSink& events,
        const Credentials& credentials)
-      : settings(engine_settings), services{random,      kernel,  events,
-                                            credentials, ciphers, certificates,
-                                            {},          {},      &next_child_serial,
-                                            &next_reqid} {}
+      : settings(engine_settings),
+        services{random,       kernel, events, credentials,        ciphers,
+                 certificates, {},     {},     &next_child_serial, &next_reqid},
+        cookies(random, engine_settings.cookie_secret_lifetime) {}
 
   EngineSettings settings;
   crypto::CipherAlgorithms ciphers;
@@ -35,10 +37,21 @@ struct Engine::Impl {
   std::map<std::pair<std::uint64_t, std::string>, std::uint64_t> by_initiator_spi;
   std::size_t half_open = 0;
   std::deque<Datagram> outbox;
+  CookieJar cookies;
+  /// dpd_action=restart re-initiations decided while iterating over `sas`,
+  /// started once the iteration is over.
+  struct Restart {
+    ConnectionPtr connection;
+    const ChildConfig* child;
+  };
+  std::vector<Restart> restarts;
 
   // --- SA lifecycle
   std::uint64_t allocate_spi();
   IkeSa& create_sa(ConnectionPtr connection, bool initiator, MonoTime now);
+  IkeSa& start_initiator(ConnectionPtr connection, const ChildConfig* child, MonoTime now);
+  void give_up_on_peer(IkeSa& sa, const std::string& reason);
+  void start_restarts(MonoTime now);
   void destroy_sa(IkeSa& sa, const std::string& reason);
   void sweep_destroyed();
 
@@ -56,6 +69,7 @@ struct Engine::Impl {
   void respond_to_stranger(const Datagram& datagram, const wire::IkeHeader& header,
                            const Error& error);
   void handle_new_ike_sa_init(const wire::Message& message, const Datagram& datagram);
+  bool passes_cookie_gate(const wire::Message& message, const Datagram& datagram);
   const Connection* connection_for(const Datagram& datagram) const;
   void on_timer(IkeSa& sa, MonoTime now);
 };
@@ -347,6 +361,7 @@ void Engine::Impl::handle_new_ike_sa_init(const wire::Message& message, const Da
       return;
     }
   }
+  if (!passes_cookie_gate(message, datagram)) return;
   const Connection* connection = connection_for(datagram);
   if (!connection) {
     Event event;
@@ -374,6 +389,73 @@ void Engine::Impl::handle_new_ike_sa_init(const wire::Message& message, const Da
   receive(sa, message, datagram);
 }
 
+bool Engine::Impl::passes_cookie_gate(const wire::Message& message, const Datagram& datagram) {
+  // RFC 7296 2.6: below the threshold no cookie is asked for.
+  if (half_open < settings.cookie_threshold) return true;
+  const auto& header = message.header;
+  const auto* nonce =
+      wire::find_body<wire::NoncePayload>(message.payloads, wire::PayloadType::nonce);
+  if (!nonce) return false;  // nothing to bind a cookie to; dropped without state
+  // A retried request carries the COOKIE as its first payload.
+  const auto& payloads = message.payloads;
+  if (!payloads.empty() && payloads.front().type == wire::PayloadType::notify) {
+    const auto& first = std::get<wire::NotifyPayload>(payloads.front().body);
+    if (first.type == wire::NotifyType::cookie &&
+        cookies.verify(first.data, nonce->data, datagram.remote.address, header.spi_initiator,
+                       services.now)) {
+      return true;
+    }
+  }
+  wire::IkeHeader reply = header;
+  reply.flags = wire::IkeHeader::kFlagResponse;
+  reply.spi_responder = 0;
+  std::vector<wire::Payload> answer{wire::make_notify(
+      wire::NotifyType::cookie,
+      cookies.make(nonce->data, datagram.remote.address, header.spi_initiator, services.now))};
+  outbox.push_back(Datagram{datagram.local, datagram.remote, wire::encode_message(reply, answer)});
+  return false;
+}
+
+IkeSa& Engine::Impl::start_initiator(ConnectionPtr connection, const ChildConfig* child,
+                                     MonoTime now) {
+  auto& sa = create_sa(connection, /*initiator=*/true, now);
+  sa.local = Endpoint{connection->local_address, connection->local_port};
+  sa.remote = Endpoint{connection->remote_address, connection->remote_port};
+  sa.state = IkeState::connecting;
+  sa.queued.push_back(make_ike_init_initiator());
+  sa.queued.push_back(make_ike_auth_initiator(child));
+  start_next_request(sa);
+  return sa;
+}
+
+void Engine::Impl::give_up_on_peer(IkeSa& sa, const std::string& reason) {
+  // RFC 7296 2.4: an established peer that stops answering is dead; its
+  // CHILD SAs' dpd_action says what follows (liveness.hpp).
+  bool was_up = sa.state == IkeState::established || sa.state == IkeState::rekeying;
+  if (!was_up) {
+    destroy_sa(sa, reason);
+    return;
+  }
+  auto plan = plan_dead_peer(sa, services);
+  auto connection = sa.connection;
+  destroy_sa(sa, reason);
+  if (!plan.restart) return;
+  restarts.push_back(
+      Restart{connection, plan.restart_children.empty() ? nullptr : plan.restart_children.front()});
+  for (std::size_t i = 1; i < plan.restart_children.size(); ++i) {
+    // A second CHILD SA needs CREATE_CHILD_SA on the new IKE SA; until the
+    // engine can queue that from here, each is initiated with its own IKE SA.
+    restarts.push_back(Restart{connection, plan.restart_children[i]});
+  }
+}
+
+void Engine::Impl::start_restarts(MonoTime now) {
+  auto pending = std::move(restarts);
+  restarts.clear();
+  for (auto& restart : pending)
+    start_initiator(std::move(restart.connection), restart.child, now);
+}
+
 void Engine::Impl::on_timer(IkeSa& sa, MonoTime now) {
   if (sa.state == IkeState::destroying) return;
   if (sa.half_open_deadline && now >= *sa.half_open_deadline && sa.state != IkeState::established) {
@@ -390,9 +472,9 @@ void Engine::Impl::on_timer(IkeSa& sa, MonoTime now) {
       break;
     case RequestWindow::TimerOutcome::give_up:
       sa.active.reset();
-      destroy_sa(sa, "peer did not answer request " + std::to_string(*sa.requests.in_flight_id()) +
-                         " after " + std::to_string(sa.connection->retransmit.tries) +
-                         " retransmissions");
+      give_up_on_peer(sa, "peer did not answer request " +
+                              std::to_string(*sa.requests.in_flight_id()) + " after " +
+                              std::to_string(sa.connection->retransmit.tries) + " retransmissions");
       return;
   }
   if (auto reason = run_scheduled_work(sa, services)) {
@@ -453,6 +535,7 @@ void Engine::handle_timeout(MonoTime now) {
   for (auto& [spi, sa] : impl.sas)
     impl.on_timer(*sa, now);
   impl.sweep_destroyed();
+  impl.start_restarts(now);
 }
 
 Result<std::uint32_t> Engine::initiate(std::string_view connection_name,
@@ -481,14 +564,7 @@ Result<std::uint32_t> Engine::initiate(std::string_view connection_name,
     return make_error(Errc::invalid_argument,
                       "connection '" + connection->name + "' has no remote address to initiate to");
   }
-  auto& sa = impl.create_sa(connection, /*initiator=*/true, now);
-  sa.local = Endpoint{connection->local_address, connection->local_port};
-  sa.remote = Endpoint{connection->remote_address, connection->remote_port};
-  sa.state = IkeState::connecting;
-  sa.queued.push_back(make_ike_init_initiator());
-  sa.queued.push_back(make_ike_auth_initiator(child));
-  impl.start_next_request(sa);
-  auto serial = sa.serial;
+  auto serial = impl.start_initiator(connection, child, now).serial;
   impl.sweep_destroyed();
   return serial;
 }

@@ -1,5 +1,7 @@
 #include "scheduled_work.hpp"
 
+#include "tasks/liveness.hpp"
+
 namespace ike::sa {
 
 namespace {
@@ -14,6 +16,8 @@ std::optional<std::string> run_scheduled_work(IkeSa& sa, Services& services) {
   if (sa.expire_at && services.now >= *sa.expire_at) {
     return std::string("IKE SA lifetime expired");
   }
+  // Last, so a rekey or other exchange queued above makes the check unneeded.
+  schedule_liveness_check(sa, services);
   return std::nullopt;
 }
 
@@ -21,6 +25,7 @@ std::optional<MonoTime> scheduled_deadline(const IkeSa& sa) {
   std::optional<MonoTime> earliest;
   if (sa.state != IkeState::established) return earliest;
   consider(earliest, sa.expire_at);
+  consider(earliest, liveness_due(sa));
   return earliest;
 }
 

@@ -33,6 +33,9 @@ struct EngineSettings {
   /// Half-open IKE SAs beyond which IKE_SA_INIT requests must return a COOKIE
   /// first (RFC 7296 2.6).
   std::size_t cookie_threshold = 1000;
+  /// How long one cookie secret is used before a new one replaces it; the
+  /// previous secret stays valid for one more interval (RFC 7296 2.6).
+  Duration cookie_secret_lifetime = minutes(2);
   /// A responder's half-open SA is dropped after this long without IKE_AUTH.
   Duration half_open_timeout = seconds(30);
   /// Nonce size we send (RFC 7296 2.10: at least half the PRF key size).
