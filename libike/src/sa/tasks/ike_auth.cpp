@@ -6,6 +6,7 @@
 
 #include "../authenticator.hpp"
 #include "../child_negotiation.hpp"
+#include "auth_followups.hpp"
 #include "ike/sa/lifetime.hpp"
 #include "ike/wire/message.hpp"
 #include "tasks.hpp"
@@ -92,14 +93,27 @@ class IkeAuthInitiator final : public Task {
     }
     if (auto verified = verify_peer(sa, services, *id, *auth, payloads); !verified) {
       abandon_child(sa, services, "peer authentication failed");
-      return fail(sa, "peer authentication failed: " + verified.error().reason);
+      // The responder thinks the IKE SA is up: tell it (auth_followups.hpp);
+      // the notifier destroys the SA with this reason once answered.
+      sa.last_failure = "peer authentication failed: " + verified.error().reason;
+      sa.queued.push_front(make_auth_failed_notifier());
+      return TaskStatus::failed;
     }
     mark_established(sa, services);
     forget_init_messages(sa);
     if (!child_) return TaskStatus::done;
+    auto our_spi = child_->spi_in();
     auto child = child_->complete(sa, services, payloads, sa.nonce_i, sa.nonce_r);
     if (!child) {
       abandon_child(sa, services, child.error().reason);
+      // A response with an SA payload and no refusal means the responder
+      // installed its half; it must not stay (auth_followups.hpp).
+      bool peer_installed =
+          wire::find_payload(payloads, wire::PayloadType::security_association) != nullptr &&
+          wire::find_error_notify(payloads) == nullptr;
+      if (peer_installed && our_spi != 0) {
+        sa.queued.push_front(make_refused_child_delete(our_spi, child_->config().name));
+      }
       sa.last_failure = "CHILD SA failed: " + child.error().reason;
       services.publish(sa, EventKind::failed, sa.last_failure);
       return TaskStatus::failed;
