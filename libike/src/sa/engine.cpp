@@ -260,6 +260,12 @@ void Engine::Impl::receive(IkeSa& sa, const wire::Message& message, const Datagr
   if (!response) {
     switch (sa.responses.classify(header.message_id)) {
       case ResponseWindow::Verdict::retransmission:
+        // RFC 7383 2.6.1: of a retransmitted fragmented request only fragment
+        // number 1 triggers the resend, not every fragment that arrives.
+        if (const auto* fragment = message.encrypted_fragment();
+            fragment && fragment->number != 1) {
+          return;
+        }
         services.log(sa, LogLevel::debug,
                      "retransmitted request " + std::to_string(header.message_id) +
                          ", sending the cached response");
