@@ -81,12 +81,21 @@ class SectionChecker {
     return {};
   }
 
-  /// Runs the handler on a scratch config: the value must make sense on its own.
+  /// Runs the handler on a scratch config of the kind it fills: the value must
+  /// make sense on its own.
   Status validate(const CheckedSetting& setting) {
-    SetupConfig setup;
-    CaConfig ca;
-    ConnConfig conn;
-    auto status = apply_setting(setting, &setup, &ca, &conn);
+    const auto& handler = setting.keyword.entry->handler;
+    Status status;
+    if (handler.setup) {
+      SetupConfig setup;
+      status = apply_setting(setting, &setup, nullptr, nullptr);
+    } else if (handler.ca) {
+      CaConfig ca;
+      status = apply_setting(setting, nullptr, &ca, nullptr);
+    } else if (handler.conn || handler.end) {
+      ConnConfig conn;
+      status = apply_setting(setting, nullptr, nullptr, &conn);
+    }
     if (!status) return value_error(raw_, setting, status.error());
     return {};
   }
