@@ -14,22 +14,25 @@ namespace {
 
 using ike::test::hex;
 
-/// One key per type for the whole suite (RSA key generation is slow).
+/// One key per type, generated on first use and kept for the process (RSA
+/// key generation is slow, and ctest runs each test in its own process).
 class Keys {
  public:
   static const Keys& get() {
     static const Keys keys;
     return keys;
   }
-  const test::Issued& of(KeyType type) const { return issued_.at(type); }
+  const test::Issued& of(KeyType type) const {
+    auto found = issued_.find(type);
+    if (found == issued_.end())
+      found =
+          issued_.emplace(type, test::issue(type, test::CertSpec::of({{"CN", "signer"}}), nullptr))
+              .first;
+    return found->second;
+  }
 
  private:
-  Keys() {
-    for (KeyType type : {KeyType::rsa, KeyType::ecdsa_p256, KeyType::ecdsa_p384,
-                         KeyType::ecdsa_p521, KeyType::ed25519})
-      issued_.emplace(type, test::issue(type, test::CertSpec::of({{"CN", "signer"}}), nullptr));
-  }
-  std::map<KeyType, test::Issued> issued_;
+  mutable std::map<KeyType, test::Issued> issued_;
 };
 
 InProcessSigner signer_for(const test::Issued& issued) {
