@@ -5,6 +5,7 @@
 #include <openssl/rsa.h>
 
 #include <map>
+#include <set>
 
 #include "pki_test_support.hpp"
 #include "support/test_random.hpp"
@@ -222,6 +223,38 @@ TEST(Signature, RsaPkcs1SignaturesAreDeterministic) {
   auto pss_b = signer.sign(octets, SignatureScheme::rsa_pss_sha384);
   ASSERT_TRUE(pss_a.ok() && pss_b.ok());
   EXPECT_NE(*pss_a, *pss_b);  // random salt
+}
+
+}  // namespace
+}  // namespace ike::pki
+
+namespace ike::pki {
+namespace {
+
+TEST(SignatureSchemeNames, EverySchemeHasADistinctNameAndAHash) {
+  std::set<std::string_view> seen;
+  for (SignatureScheme scheme : kAllSignatureSchemes) {
+    std::string_view text = name(scheme);
+    EXPECT_NE(text, "unknown");
+    EXPECT_TRUE(seen.insert(text).second) << text;
+    EXPECT_NE(name(hash_algorithm(scheme)), "") << text;
+    // Every scheme fits exactly the key families its name says.
+    bool fits_some_key = false;
+    for (KeyType type : {KeyType::rsa, KeyType::rsa_pss, KeyType::ecdsa_p256, KeyType::ecdsa_p384,
+                         KeyType::ecdsa_p521, KeyType::ed25519})
+      fits_some_key = fits_some_key || scheme_fits_key(scheme, type);
+    EXPECT_TRUE(fits_some_key) << text;
+    EXPECT_FALSE(scheme_fits_key(scheme, KeyType::unsupported)) << text;
+  }
+  EXPECT_EQ(seen.size(), 11u);
+}
+
+TEST(KeyTypeNames, EveryKeyTypeHasADistinctName) {
+  std::set<std::string_view> seen;
+  for (KeyType type : {KeyType::rsa, KeyType::rsa_pss, KeyType::ecdsa_p256, KeyType::ecdsa_p384,
+                       KeyType::ecdsa_p521, KeyType::ed25519, KeyType::unsupported})
+    EXPECT_TRUE(seen.insert(name(type)).second) << name(type);
+  EXPECT_EQ(name(KeyType::ecdsa_p384), "ECDSA-P384");
 }
 
 }  // namespace
