@@ -108,6 +108,11 @@ IkeSa& Engine::Impl::create_sa(ConnectionPtr connection, bool initiator, MonoTim
 
 void Engine::Impl::destroy_sa(IkeSa& sa, const std::string& reason) {
   if (sa.state == IkeState::destroying) return;
+  // An exchange cut short releases what it took from the kernel (task.hpp).
+  if (sa.active) {
+    sa.active->abandon(sa, services);
+    sa.active.reset();
+  }
   for (auto& child : sa.children)
     uninstall_child(sa, child, services, "IKE SA " + reason);
   sa.children.clear();
@@ -477,7 +482,6 @@ void Engine::Impl::on_timer(IkeSa& sa, MonoTime now) {
       send_datagrams(sa, sa.requests.datagrams());
       break;
     case RequestWindow::TimerOutcome::give_up:
-      sa.active.reset();
       give_up_on_peer(sa, "peer did not answer request " +
                               std::to_string(*sa.requests.in_flight_id()) + " after " +
                               std::to_string(sa.connection->retransmit.tries) + " retransmissions");

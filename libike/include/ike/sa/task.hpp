@@ -116,6 +116,10 @@ class Task {
   /// Told by a responder task about a rekey the peer started meanwhile; tasks
   /// that can collide with one (CHILD and IKE rekeys) keep it for process().
   virtual void collide(const PassiveRekey&) {}
+  /// The task is dropped unfinished because its IKE SA is being destroyed
+  /// (the peer stopped answering, the operator tore it down): release what
+  /// build() took from the kernel, such as an allocated inbound SPI.
+  virtual void abandon(IkeSa&, Services&) {}
 };
 
 }  // namespace ike::sa

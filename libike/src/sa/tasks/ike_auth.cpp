@@ -71,8 +71,10 @@ class IkeAuthInitiator final : public Task {
     out.push_back(payload(wire::PayloadType::authentication, std::move(*auth)));
     if (child_) {
       if (auto built = child_->build(sa, services, out, /*include_ke_groups=*/false); !built) {
-        services.log(
-            sa, LogLevel::error,
+        // A CHILD SA we were asked for and cannot even request is a failed
+        // negotiation for the operator, like a refused one.
+        services.publish(
+            sa, EventKind::failed,
             "CHILD SA '" + child_->config().name + "' not requested: " + built.error().reason);
         child_.reset();
       }
@@ -119,6 +121,10 @@ class IkeAuthInitiator final : public Task {
       return TaskStatus::failed;
     }
     return TaskStatus::done;
+  }
+
+  void abandon(IkeSa& sa, Services& services) override {
+    abandon_child(sa, services, "IKE SA destroyed during IKE_AUTH");
   }
 
  private:
