@@ -78,6 +78,31 @@ TEST_P(VectorReplay, EveryMessageCarriesWhatCharonSent) {
   EXPECT_EQ(replay().esp.size(), c.child_established ? 2u : 0u);
 }
 
+TEST_P(VectorReplay, NotifyContents) {
+  for (const CapturedIke& captured : replay().ike) {
+    SCOPED_TRACE("frame " + std::to_string(captured.frame));
+    for (const auto* notify :
+         wire::find_all_bodies<wire::NotifyPayload>(captured.payloads(), PayloadType::notify)) {
+      SCOPED_TRACE(wire::to_string(notify->type));
+      // None of them concerns a CHILD SA by SPI (RFC 7296 3.10: Protocol ID 0, no SPI).
+      EXPECT_EQ(notify->protocol, wire::ProtocolId::none);
+      EXPECT_TRUE(notify->spi.empty());
+      switch (notify->type) {
+        case wire::NotifyType::nat_detection_source_ip:
+        case wire::NotifyType::nat_detection_destination_ip:
+          EXPECT_EQ(notify->data.size(), 20u);  // SHA-1 (RFC 7296 2.23)
+          break;
+        case wire::NotifyType::signature_hash_algorithms:
+          // RFC 7427 4: SHA2-256, SHA2-384, SHA2-512, Identity.
+          EXPECT_EQ(to_hex(notify->data), "0002000300040005");
+          break;
+        default:
+          EXPECT_TRUE(notify->data.empty());
+      }
+    }
+  }
+}
+
 TEST_P(VectorReplay, OurEncoderReproducesCharonsBytes) {
   for (const CapturedIke& captured : replay().ike) {
     SCOPED_TRACE("frame " + std::to_string(captured.frame));
