@@ -53,6 +53,14 @@ void take_over_policies(IkeSa& sa, ChildSa& successor) {
   }
 }
 
+void withdraw_outbound_sa(IkeSa& sa, ChildSa& child, Services& services, const std::string& why) {
+  if (!child.outbound_installed) return;
+  SaKey key{sa.remote.address, child.spi_out, wire::ProtocolId::esp, child.config->mark_out};
+  (void)services.kernel.delete_sa(
+      DeleteSaRequest{key, "remove outbound ESP SA of child '" + child.name() + "': " + why});
+  child.outbound_installed = false;
+}
+
 void retire_child(IkeSa& sa, std::uint32_t child_serial, Services& services, const std::string& why,
                   bool announce) {
   auto* child = sa.find_child(child_serial);
@@ -67,7 +75,14 @@ void retire_child(IkeSa& sa, std::uint32_t child_serial, Services& services, con
     }
   }
   uninstall_child_sas(sa, *child, services, why);
-  if (announce && was_installed) {
+  // With a successor up (a rekey replaced it, the peer's delete of the old
+  // one just came first), the traffic goes on: no child_down.
+  bool succeeded = false;
+  for (const auto& other : sa.children) {
+    succeeded |= other.serial != child_serial && same_policies(other, *child) &&
+                 (other.state == ChildState::installed || other.state == ChildState::rekeying);
+  }
+  if (announce && was_installed && !succeeded) {
     services.publish(sa, EventKind::child_down,
                      "CHILD SA '" + child->name() + "' removed (" + why + ")", child_serial);
   } else {

@@ -19,11 +19,18 @@ namespace ike::sa {
 /// reqid and selectors with; from now on only it removes them.
 void take_over_policies(IkeSa& sa, ChildSa& successor);
 
+/// Removes only the outbound SA of `child`: we stop sending with it before we
+/// ask the peer to delete it (RFC 7296 1.4.1), so the kernel sends with the
+/// reqid's next newest outbound SA, or with none once the CHILD SA is going
+/// away, rather than with one the peer no longer accepts.
+void withdraw_outbound_sa(IkeSa& sa, ChildSa& child, Services& services, const std::string& why);
+
 /// Takes the CHILD SA `child_serial` out of the kernel and out of
 /// `sa.children`: its SAs always, its policies only when no other CHILD SA of
 /// the same reqid and selectors is left (the newest such one owns them from
-/// now on). `announce` publishes child_down; a CHILD SA that a rekey replaced
-/// goes quietly, its successor carries the traffic.
+/// now on). `announce` publishes child_down, unless a CHILD SA of the same
+/// reqid and selectors is up; one that a rekey replaced goes quietly, its
+/// successor carries the traffic.
 void retire_child(IkeSa& sa, std::uint32_t child_serial, Services& services, const std::string& why,
                   bool announce);
 

@@ -14,7 +14,7 @@
 
 namespace ike::sa {
 
-struct Engine::Impl {
+struct Engine::Impl final : IkeSaRegistry {
   Impl(EngineSettings engine_settings, RandomSource& random, Kernel& kernel, EventSink& events,
        const Credentials& credentials)
       : settings(engine_settings),
@@ -72,6 +72,17 @@ struct Engine::Impl {
   bool passes_cookie_gate(const wire::Message& message, const Datagram& datagram);
   const Connection* connection_for(const Datagram& datagram) const;
   void on_timer(IkeSa& sa, MonoTime now);
+
+  // --- IKE rekeys (IkeSaRegistry), CHILD SAs on existing IKE SAs
+  std::uint64_t allocate_ike_spi() override { return allocate_spi(); }
+  IkeSa* create_ike_sa(ConnectionPtr connection, bool initiator, std::uint64_t our_spi) override;
+  IkeSa* find_ike_sa(std::uint32_t serial) noexcept override;
+  /// IKE SAs a rekey created during the current input: their queued
+  /// requests (moved from the old IKE SA) start once the input is handled.
+  std::vector<std::uint64_t> adopted;
+  void start_adopted();
+  /// The IKE SA of `connection` that is being set up or is up, if any.
+  IkeSa* usable_ike_sa(const Connection& connection);
 };
 
 namespace {
@@ -106,6 +117,45 @@ IkeSa& Engine::Impl::create_sa(ConnectionPtr connection, bool initiator, MonoTim
   return ref;
 }
 
+IkeSa* Engine::Impl::create_ike_sa(ConnectionPtr connection, bool initiator,
+                                   std::uint64_t our_spi) {
+  if (our_spi == 0 || sas.contains(our_spi)) return nullptr;
+  auto sa = std::make_unique<IkeSa>(next_serial++, std::move(connection), initiator);
+  (initiator ? sa->spi_i : sa->spi_r) = our_spi;
+  sa->created_at = services.now;
+  sa->last_heard = services.now;
+  auto* created = sa.get();
+  sas.emplace(our_spi, std::move(sa));
+  adopted.push_back(our_spi);
+  return created;
+}
+
+IkeSa* Engine::Impl::find_ike_sa(std::uint32_t serial) noexcept {
+  for (auto& [spi, sa] : sas) {
+    if (sa->serial == serial && sa->state != IkeState::destroying) return sa.get();
+  }
+  return nullptr;
+}
+
+void Engine::Impl::start_adopted() {
+  auto pending = std::move(adopted);
+  adopted.clear();
+  for (auto spi : pending) {
+    if (auto it = sas.find(spi); it != sas.end()) start_next_request(*it->second);
+  }
+}
+
+IkeSa* Engine::Impl::usable_ike_sa(const Connection& connection) {
+  for (auto& [spi, sa] : sas) {
+    if (sa->connection->name != connection.name) continue;
+    if (sa->state == IkeState::established || sa->state == IkeState::rekeying ||
+        (sa->initiator && (sa->state == IkeState::connecting || sa->state == IkeState::created))) {
+      return sa.get();
+    }
+  }
+  return nullptr;
+}
+
 void Engine::Impl::destroy_sa(IkeSa& sa, const std::string& reason) {
   if (sa.state == IkeState::destroying) return;
   // An exchange cut short releases what it took from the kernel (task.hpp).
@@ -116,6 +166,8 @@ void Engine::Impl::destroy_sa(IkeSa& sa, const std::string& reason) {
   for (auto& child : sa.children)
     uninstall_child(sa, child, services, "IKE SA " + reason);
   sa.children.clear();
+  // An IKE SA a rekey replaced lives on in its successor: no ike_down.
+  bool replaced = sa.state == IkeState::rekeyed;
   bool was_up = sa.state == IkeState::established || sa.state == IkeState::rekeying ||
                 sa.state == IkeState::deleting;
   if (sa.half_open_deadline && half_open > 0) --half_open;
@@ -123,6 +175,10 @@ void Engine::Impl::destroy_sa(IkeSa& sa, const std::string& reason) {
   sa.state = IkeState::destroying;
   sa.requests.abandon();
   sa.last_failure = reason;
+  if (replaced) {
+    services.log(sa, LogLevel::info, "replaced IKE SA removed: " + reason);
+    return;
+  }
   services.publish(sa, was_up ? EventKind::ike_down : EventKind::failed, reason);
 }
 
@@ -498,7 +554,9 @@ void Engine::Impl::on_timer(IkeSa& sa, MonoTime now) {
 
 Engine::Engine(EngineSettings settings, RandomSource& random, Kernel& kernel, EventSink& events,
                const Credentials& credentials)
-    : impl_(std::make_unique<Impl>(settings, random, kernel, events, credentials)) {}
+    : impl_(std::make_unique<Impl>(settings, random, kernel, events, credentials)) {
+  impl_->services.registry = impl_.get();
+}
 
 Engine::~Engine() = default;
 
@@ -535,6 +593,7 @@ void Engine::handle_datagram(const Datagram& datagram, MonoTime now) {
       impl.receive(*it->second, *message, datagram);
     }
   }
+  impl.start_adopted();
   impl.sweep_destroyed();
 }
 
@@ -544,6 +603,7 @@ void Engine::handle_timeout(MonoTime now) {
   impl.services.wall_now = wall_now_;
   for (auto& [spi, sa] : impl.sas)
     impl.on_timer(*sa, now);
+  impl.start_adopted();
   impl.sweep_destroyed();
   impl.start_restarts(now);
 }
@@ -569,6 +629,14 @@ Result<std::uint32_t> Engine::initiate(std::string_view connection_name,
     }
   } else if (!connection->children.empty()) {
     child = &connection->children.front();
+  }
+  if (auto* existing = impl.usable_ike_sa(*connection)) {
+    // One IKE SA per connection (strongSwan issue 1801): the CHILD SA comes
+    // with CREATE_CHILD_SA once the IKE SA is up (RFC 7296 1.3.1).
+    if (child) existing->queued.push_back(make_child_create_initiator(*child));
+    impl.start_next_request(*existing);
+    impl.sweep_destroyed();
+    return existing->serial;
   }
   if (connection->remote_address.is_zero()) {
     return make_error(Errc::invalid_argument,
@@ -600,6 +668,54 @@ Status Engine::terminate(std::string_view connection_name, MonoTime now) {
   if (!found) {
     return make_error(Errc::invalid_argument,
                       "no IKE SA of connection '" + std::string(connection_name) + "'");
+  }
+  return {};
+}
+
+void Engine::handle_kernel_expire(const KernelExpire& expire, MonoTime now) {
+  auto& impl = *impl_;
+  impl.services.now = now;
+  impl.services.wall_now = wall_now_;
+  for (auto& [spi, sa] : impl.sas) {
+    if (sa->state == IkeState::destroying) continue;
+    bool inbound = sa->local.address == expire.sa.destination;
+    auto* child = inbound ? sa->find_child_by_inbound_spi(expire.sa.spi)
+                          : sa->find_child_by_outbound_spi(expire.sa.spi);
+    if (!child) continue;
+    if (!expire.hard) {
+      queue_child_rekey(*sa, *child, impl.services, "soft lifetime reached in the kernel");
+    } else {
+      // The kernel removed that SA itself; the rest goes with a delete.
+      (inbound ? child->inbound_installed : child->outbound_installed) = false;
+      queue_child_delete(*sa, *child, impl.services, "hard lifetime reached in the kernel");
+    }
+    impl.start_next_request(*sa);
+    break;
+  }
+  impl.sweep_destroyed();
+}
+
+Status Engine::rekey(std::string_view connection_name, bool ike, MonoTime now) {
+  auto& impl = *impl_;
+  impl.services.now = now;
+  impl.services.wall_now = wall_now_;
+  bool found = false;
+  for (auto& [spi, sa] : impl.sas) {
+    if (sa->connection->name != connection_name || sa->state != IkeState::established) continue;
+    found = true;
+    if (ike) {
+      sa->rekey_at.reset();
+      sa->queued.push_back(make_ike_rekey_initiator());
+    } else {
+      for (auto& child : sa->children)
+        queue_child_rekey(*sa, child, impl.services, "operator");
+    }
+    impl.start_next_request(*sa);
+  }
+  impl.sweep_destroyed();
+  if (!found) {
+    return make_error(Errc::invalid_argument,
+                      "no established IKE SA of connection '" + std::string(connection_name) + "'");
   }
   return {};
 }

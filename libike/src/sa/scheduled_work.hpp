@@ -18,4 +18,12 @@ std::optional<std::string> run_scheduled_work(IkeSa& sa, Services& services);
 /// The earliest time run_scheduled_work() has something to do for `sa`.
 std::optional<MonoTime> scheduled_deadline(const IkeSa& sa);
 
+/// Queues a rekey of an installed CHILD SA (its soft lifetime, from our timer
+/// or the kernel). False when it is not installed (being rekeyed, replaced or
+/// deleted already).
+bool queue_child_rekey(IkeSa& sa, ChildSa& child, Services& services, const std::string& why);
+/// Queues the delete of a CHILD SA at its hard lifetime. False when it is
+/// being deleted already.
+bool queue_child_delete(IkeSa& sa, ChildSa& child, Services& services, const std::string& why);
+
 }  // namespace ike::sa

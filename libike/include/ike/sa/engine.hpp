@@ -64,9 +64,19 @@ class Engine {
   // --- inputs
   void handle_datagram(const Datagram& datagram, MonoTime now);
   void handle_timeout(MonoTime now);
+  /// The kernel's lifetime of a CHILD SA's ESP SA ran out: soft rekeys the
+  /// CHILD SA, hard (the kernel removed the SA) deletes it. Unknown SAs are
+  /// ignored.
+  void handle_kernel_expire(const KernelExpire& expire, MonoTime now);
   /// `ikectl up`: starts an IKE SA for the connection (with the named CHILD
   /// SA, or its first one), or a new CHILD SA on an established IKE SA.
+  /// An IKE SA of the connection being set up or up is reused: one IKE SA per
+  /// connection (strongSwan issue 1801); a CHILD SA already up is not
+  /// duplicated. Returns the IKE SA's serial.
   Result<std::uint32_t> initiate(std::string_view connection, std::string_view child, MonoTime now);
+  /// `ikectl rekey`: rekeys the established IKE SAs of the connection
+  /// (`ike`), or all their CHILD SAs.
+  Status rekey(std::string_view connection, bool ike, MonoTime now);
   /// `ikectl down`: deletes every IKE SA of the connection (and their CHILD SAs).
   Status terminate(std::string_view connection, MonoTime now);
 

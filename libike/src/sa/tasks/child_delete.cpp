@@ -38,6 +38,8 @@ class ChildDeleteInitiator final : public Task {
     services.log(sa, LogLevel::info,
                  "deleting CHILD SA '" + child->name() + "' #" + std::to_string(child_serial_) +
                      " (" + why_ + ")");
+    // The peer drops its inbound SA on our request: stop sending with it now.
+    withdraw_outbound_sa(sa, *child, services, why_);
     out.push_back(
         wire::Payload{wire::PayloadType::delete_, false,
                       wire::DeletePayload{wire::ProtocolId::esp, 4, {spi_bytes(child->spi_in)}}});

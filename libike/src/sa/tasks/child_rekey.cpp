@@ -32,9 +32,9 @@ Bytes spi_bytes(std::uint32_t spi) {
                static_cast<std::uint8_t>(spi >> 8), static_cast<std::uint8_t>(spi)};
 }
 
-void announce_rekey(IkeSa& sa, Services& services, const ChildSa& old, const ChildSa& fresh) {
+void announce_rekey(IkeSa& sa, Services& services, std::uint32_t old_serial, const ChildSa& fresh) {
   services.publish(sa, EventKind::child_rekeyed,
-                   "CHILD SA '" + fresh.name() + "' #" + std::to_string(old.serial) +
+                   "CHILD SA '" + fresh.name() + "' #" + std::to_string(old_serial) +
                        " rekeyed into #" + std::to_string(fresh.serial) + ", SPIs " +
                        to_hex(spi_bytes(fresh.spi_in)) + "_i " + to_hex(spi_bytes(fresh.spi_out)) +
                        "_o, " + proposal::describe(fresh.algorithms),
@@ -103,15 +103,20 @@ class ChildRekeyInitiator final : public Task {
     auto* fresh = sa.find_child(*created);
     auto* old = sa.find_child(old_serial_);
     if (!old) {
-      // RFC 7296 2.25.1: the peer's delete crossed our rekey and wins.
+      // The peer deleted it meanwhile: its delete wins (RFC 7296 2.25.1), or
+      // its own rekey of it did and ours is the redundant one (2.8.1).
       fresh->state = ChildState::rekeyed;
-      delete_next(sa, fresh->serial, "its predecessor was deleted by the peer during the rekey");
+      if (announce_passive_rekey(sa, services)) {
+        delete_next(sa, fresh->serial, "redundant after a simultaneous rekey");
+      } else {
+        delete_next(sa, fresh->serial, "its predecessor was deleted by the peer during the rekey");
+      }
       return TaskStatus::done;
     }
     if (passive_) return resolve_collision(sa, services, *old, *fresh, *nonce_r);
     take_over_policies(sa, *fresh);
     old->state = ChildState::rekeyed;
-    announce_rekey(sa, services, *old, *fresh);
+    announce_rekey(sa, services, old->serial, *fresh);
     delete_next(sa, old->serial, "rekeyed");
     return TaskStatus::done;
   }
@@ -132,13 +137,13 @@ class ChildRekeyInitiator final : public Task {
       // survives, deletes the old CHILD SA (RFC 7296 2.8.1).
       fresh.state = ChildState::rekeyed;
       take_over_policies(sa, *theirs);
-      announce_rekey(sa, services, old, *theirs);
+      announce_rekey(sa, services, old.serial, *theirs);
       delete_next(sa, fresh.serial, "redundant after a simultaneous rekey");
       return TaskStatus::done;
     }
     if (theirs) theirs->state = ChildState::rekeyed;  // the peer closes it
     take_over_policies(sa, fresh);
-    announce_rekey(sa, services, old, fresh);
+    announce_rekey(sa, services, old.serial, fresh);
     delete_next(sa, old.serial, "rekeyed");
     return TaskStatus::done;
   }
@@ -146,15 +151,13 @@ class ChildRekeyInitiator final : public Task {
   TaskStatus refused(IkeSa& sa, Services& services, const wire::NotifyPayload& error) {
     initiator_->abandon(sa, services, "rekey refused");
     auto* old = sa.find_child(old_serial_);
-    if (!old) return TaskStatus::done;  // deleted meanwhile: the delete won
     if (passive_) {
       // The peer's own rekey of it stands; the peer deletes the old one.
-      old->state = ChildState::rekeyed;
-      if (auto* theirs = sa.find_child(passive_->new_child_serial)) {
-        announce_rekey(sa, services, *old, *theirs);
-      }
+      if (old) old->state = ChildState::rekeyed;
+      announce_passive_rekey(sa, services);
       return TaskStatus::done;
     }
+    if (!old) return TaskStatus::done;  // deleted meanwhile: the delete won
     if (error.type == wire::NotifyType::child_sa_not_found) {
       // RFC 7296 2.25: delete it silently and create it from scratch.
       const auto* config = old->config;
@@ -163,6 +166,16 @@ class ChildRekeyInitiator final : public Task {
       return TaskStatus::failed;
     }
     return retry_later(sa, services, *old, "peer answered " + wire::to_string(error.type));
+  }
+
+  /// The rekey the peer made while ours was in flight replaced the CHILD SA;
+  /// its responder left the announcement to us. False without one.
+  bool announce_passive_rekey(IkeSa& sa, Services& services) {
+    if (!passive_) return false;
+    const auto* theirs = sa.find_child(passive_->new_child_serial);
+    if (!theirs) return false;
+    announce_rekey(sa, services, old_serial_, *theirs);
+    return true;
   }
 
   TaskStatus give_up(IkeSa& sa, Services& services, const std::string& reason) {
@@ -239,7 +252,7 @@ class ChildRekeyResponder final : public Task {
       sa.active->collide(PassiveRekey{old_serial, fresh->serial, 0, *nonce_i, nonce_});
     } else {
       old->state = ChildState::rekeyed;  // the initiator deletes it (RFC 7296 2.8)
-      announce_rekey(sa, services, *old, *fresh);
+      announce_rekey(sa, services, old->serial, *fresh);
     }
     return TaskStatus::done;
   }

@@ -3,7 +3,7 @@
 
 #include <memory>
 
-#include "../child_installer.hpp"
+#include "../child_replacement.hpp"
 #include "ike/wire/message.hpp"
 #include "tasks.hpp"
 
@@ -61,9 +61,11 @@ class InformationalResponder final : public Task {
         // A CHILD SA we are deleting ourselves is answered without its SPI
         // (RFC 7296 1.4.1: the request crossed ours).
         if (child->state != ChildState::deleting) our_spis_.push_back(spi_bytes(child->spi_in));
-        uninstall_child(sa, *child, services, "deleted by peer");
-        auto serial = child->serial;
-        std::erase_if(sa.children, [serial](const ChildSa& c) { return c.serial == serial; });
+        // One a rekey replaced goes quietly, and its policies stay with the
+        // CHILD SA that replaced it (child_replacement.hpp). Deleting one we
+        // are rekeying wins over our rekey (RFC 7296 2.25.1).
+        bool replaced = child->state == ChildState::rekeyed;
+        retire_child(sa, child->serial, services, "deleted by peer", /*announce=*/!replaced);
       }
     }
     return TaskStatus::done;
