@@ -186,13 +186,16 @@ Result<Proposal> decode_proposal(Reader& in, const std::string& what) {
   return proposal;
 }
 
-// Proposal numbers start at 1 and each is equal to or one more than the one
-// before (RFC 7296 3.3.1: equal numbers form one AND-ed proposal).
+// Each proposal number is equal to or one more than the one before (RFC 7296
+// 3.3.1: equal numbers form one AND-ed proposal). The first is not required
+// to be 1: an offer starts at 1, but an answer carries the number of the
+// proposal it accepted, e.g. 2 (3.3.1, "When a proposal is accepted, the
+// proposal number in the SA payload MUST match the number on the proposal
+// sent that was accepted"). Zero is never valid, as no offer can carry it.
 Status check_proposal_number(const std::string& what, std::uint8_t previous, std::uint8_t number,
                              bool first) {
-  if (first && number != 1) {
-    return syntax_error(kWhere, what + ": number is " + std::to_string(number) +
-                                    " (the first proposal must be number 1)");
+  if (first && number == 0) {
+    return syntax_error(kWhere, what + ": number is 0 (proposal numbers start at 1)");
   }
   if (!first && number != previous && number != previous + 1) {
     return syntax_error(kWhere, what + ": number " + std::to_string(number) + " after " +

@@ -67,9 +67,9 @@ TEST(SaPayloadMalformed, ProposalLastSubstructureFlag) {
 }
 
 TEST(SaPayloadMalformed, ProposalNumbers) {
-  expect_refused(with_byte(kValid, 4, 2),
-                 "proposal 1: number is 2 (the first proposal must be number 1)");
-  expect_refused(with_byte(kValid, 4, 0), "number is 0");
+  // A responder's answer carries the number it accepted (RFC 7296 3.3.1).
+  EXPECT_TRUE(SaPayload::decode(with_byte(kValid, 4, 2)));
+  expect_refused(with_byte(kValid, 4, 0), "proposal 1: number is 0 (proposal numbers start at 1)");
   Bytes first = with_byte(kValid, 0, 2);
   EXPECT_TRUE(SaPayload::decode(concat({first, kValid})));                   // 1, 1
   EXPECT_TRUE(SaPayload::decode(concat({first, with_byte(kValid, 4, 2)})));  // 1, 2

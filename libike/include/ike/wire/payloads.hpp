@@ -63,8 +63,9 @@ struct Proposal {
 
 /// SA payload, RFC 7296 3.3. Decoding requires at least one proposal, Last
 /// Substruc 0/2 for proposals and 0/3 for transforms matching their position,
-/// proposal numbers starting at 1 and rising by 0 or 1, lengths that exactly
-/// fill their parent, Num Transforms equal to the transforms present, and Key
+/// proposal numbers of at least 1 rising by 0 or 1 (an answer's proposal
+/// carries the number it accepted, RFC 7296 3.3.1), lengths that exactly fill
+/// their parent, Num Transforms equal to the transforms present, and Key
 /// Length attributes in TV format. SPI size versus protocol is checked by
 /// proposal selection.
 struct SaPayload {
