@@ -88,67 +88,75 @@ Result<crypto::ChildKeySizes> child_key_sizes(const proposal::NegotiatedAlgorith
   return sizes;
 }
 
-Status install_child_sas(IkeSa& sa, ChildSa& child, Services& services,
-                         const crypto::ChildSaKeys& keys, bool we_initiated) {
+namespace {
+
+/// The request for one direction of a CHILD SA; keys from initiator to
+/// responder come first (RFC 7296 2.17).
+AddSaRequest sa_request(const IkeSa& sa, ChildSa& child, const crypto::ChildSaKeys& keys,
+                        bool we_initiated, bool inbound) {
   const auto& config = *child.config;
   auto encapsulation = encapsulation_for(sa);
   child.encapsulated = encapsulation.has_value();
+  AddSaRequest request;
+  request.source = inbound ? sa.remote.address : sa.local.address;
+  request.destination = inbound ? sa.local.address : sa.remote.address;
+  request.spi = inbound ? child.spi_in : child.spi_out;
+  request.mode = child.mode;
+  request.reqid = child.reqid;
+  request.mark = inbound ? config.mark_in : config.mark_out;
+  request.update_allocated = inbound;
+  request.inbound = inbound;
+  request.encryption = child.algorithms.encryption.id;
+  request.encryption_key_bits = child.algorithms.encryption.key_bits;
+  request.integrity = child.algorithms.integrity;
+  request.extended_sequence_numbers = child.algorithms.extended_sequence_numbers;
+  request.replay_window = config.replay_window;
+  request.encapsulation = encapsulation;
+  if (!child.local_ts.empty()) request.local_ts = child.local_ts.front();
+  if (!child.remote_ts.empty()) request.remote_ts = child.remote_ts.front();
+  bool initiator_to_responder = inbound != we_initiated;
+  const auto& encryption = initiator_to_responder ? keys.encryption_i : keys.encryption_r;
+  const auto& integrity = initiator_to_responder ? keys.integrity_i : keys.integrity_r;
+  request.encryption_key.assign(encryption.view().begin(), encryption.view().end());
+  request.integrity_key.assign(integrity.view().begin(), integrity.view().end());
+  request.story = std::string("install ") + (inbound ? "inbound" : "outbound") +
+                  " ESP SA for child '" + child.name() + "'";
+  return request;
+}
 
-  AddSaRequest inbound;
-  inbound.source = sa.remote.address;
-  inbound.destination = sa.local.address;
-  inbound.spi = child.spi_in;
-  inbound.mode = child.mode;
-  inbound.reqid = child.reqid;
-  inbound.mark = config.mark_in;
-  inbound.update_allocated = true;
-  inbound.inbound = true;
-  inbound.encryption = child.algorithms.encryption.id;
-  inbound.encryption_key_bits = child.algorithms.encryption.key_bits;
-  inbound.integrity = child.algorithms.integrity;
-  inbound.extended_sequence_numbers = child.algorithms.extended_sequence_numbers;
-  inbound.replay_window = config.replay_window;
-  inbound.encapsulation = encapsulation;
-  if (!child.local_ts.empty()) inbound.local_ts = child.local_ts.front();
-  if (!child.remote_ts.empty()) inbound.remote_ts = child.remote_ts.front();
-  AddSaRequest outbound = inbound;
+Status add_and_wipe(Services& services, AddSaRequest& request) {
+  auto added = services.kernel.add_sa(request);
+  secure_wipe(request.encryption_key);
+  secure_wipe(request.integrity_key);
+  if (!added) return make_error(added.error().code, request.story + ": " + added.error().reason);
+  return {};
+}
 
-  // Keys from initiator to responder come first (RFC 7296 2.17).
-  const auto& in_encryption = we_initiated ? keys.encryption_r : keys.encryption_i;
-  const auto& in_integrity = we_initiated ? keys.integrity_r : keys.integrity_i;
-  const auto& out_encryption = we_initiated ? keys.encryption_i : keys.encryption_r;
-  const auto& out_integrity = we_initiated ? keys.integrity_i : keys.integrity_r;
-  inbound.encryption_key.assign(in_encryption.view().begin(), in_encryption.view().end());
-  inbound.integrity_key.assign(in_integrity.view().begin(), in_integrity.view().end());
-  inbound.story = "install inbound ESP SA for child '" + child.name() + "'";
+}  // namespace
 
-  outbound.source = sa.local.address;
-  outbound.destination = sa.remote.address;
-  outbound.spi = child.spi_out;
-  outbound.mark = config.mark_out;
-  outbound.update_allocated = false;
-  outbound.inbound = false;
-  outbound.encryption_key.assign(out_encryption.view().begin(), out_encryption.view().end());
-  outbound.integrity_key.assign(out_integrity.view().begin(), out_integrity.view().end());
-  outbound.story = "install outbound ESP SA for child '" + child.name() + "'";
-
-  auto added_in = services.kernel.add_sa(inbound);
-  secure_wipe(inbound.encryption_key);
-  secure_wipe(inbound.integrity_key);
-  if (!added_in) {
-    secure_wipe(outbound.encryption_key);
-    secure_wipe(outbound.integrity_key);
-    return make_error(added_in.error().code, inbound.story + ": " + added_in.error().reason);
-  }
+Status install_child_inbound_sa(IkeSa& sa, ChildSa& child, Services& services,
+                                const crypto::ChildSaKeys& keys, bool we_initiated) {
+  auto request = sa_request(sa, child, keys, we_initiated, /*inbound=*/true);
+  if (auto added = add_and_wipe(services, request); !added) return added;
   child.inbound_installed = true;
-  auto added_out = services.kernel.add_sa(outbound);
-  secure_wipe(outbound.encryption_key);
-  secure_wipe(outbound.integrity_key);
-  if (!added_out) {
-    uninstall_child_sas(sa, child, services, "outbound SA failed");
-    return make_error(added_out.error().code, outbound.story + ": " + added_out.error().reason);
-  }
+  return {};
+}
+
+Status install_child_outbound_sa(IkeSa& sa, ChildSa& child, Services& services,
+                                 const crypto::ChildSaKeys& keys, bool we_initiated) {
+  auto request = sa_request(sa, child, keys, we_initiated, /*inbound=*/false);
+  if (auto added = add_and_wipe(services, request); !added) return added;
   child.outbound_installed = true;
+  return {};
+}
+
+Status install_child_sas(IkeSa& sa, ChildSa& child, Services& services,
+                         const crypto::ChildSaKeys& keys, bool we_initiated) {
+  if (auto in = install_child_inbound_sa(sa, child, services, keys, we_initiated); !in) return in;
+  if (auto out = install_child_outbound_sa(sa, child, services, keys, we_initiated); !out) {
+    uninstall_child_sas(sa, child, services, "outbound SA failed");
+    return out;
+  }
   return {};
 }
 

@@ -25,6 +25,12 @@ Status install_child(IkeSa& sa, ChildSa& child, Services& services, const crypto
 Status install_child_sas(IkeSa& sa, ChildSa& child, Services& services,
                          const crypto::ChildSaKeys& keys, bool we_initiated);
 Status install_child_policies(IkeSa& sa, ChildSa& child, Services& services);
+/// The two halves of install_child_sas: a CHILD rekey responder installs its
+/// outbound SA only once the initiator has the matching inbound one.
+Status install_child_inbound_sa(IkeSa& sa, ChildSa& child, Services& services,
+                                const crypto::ChildSaKeys& keys, bool we_initiated);
+Status install_child_outbound_sa(IkeSa& sa, ChildSa& child, Services& services,
+                                 const crypto::ChildSaKeys& keys, bool we_initiated);
 
 /// Removes what install_child put in; `why` goes into every request's story.
 void uninstall_child(IkeSa& sa, ChildSa& child, Services& services, const std::string& why);

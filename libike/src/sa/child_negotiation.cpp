@@ -63,18 +63,38 @@ void schedule(ChildSa& child, Services& services) {
   if (lifetime.rekey_after) child.rekey_at = services.now + *lifetime.rekey_after;
 }
 
-/// `sas_only` for a rekey: the policies of the replaced CHILD SA stay.
+/// What goes into the kernel when a CHILD SA is negotiated.
+enum class InstallScope {
+  everything,     ///< a new CHILD SA: SAs and policies
+  sas,            ///< a rekey initiator: both SAs; the policies stay with the reqid
+  inbound_first,  ///< a rekey responder: the outbound SA waits (ChildSa::DeferredOutbound)
+};
+
 Status derive_and_install(IkeSa& sa, ChildSa& child, Services& services, ByteView nonce_i,
                           ByteView nonce_r, ByteView new_shared_secret, bool we_initiated,
-                          bool sas_only = false) {
+                          InstallScope scope = InstallScope::everything,
+                          std::uint32_t replaced_serial = 0) {
   auto sizes = child_key_sizes(child.algorithms);
   if (!sizes) return std::move(sizes).error();
   auto keys = crypto::derive_child_sa_keys(*sa.prf, sa.keys.sk_d, nonce_i, nonce_r, *sizes,
                                            new_shared_secret);
   if (!keys) return std::move(keys).error();
-  if (!sas_only) return install_child(sa, child, services, *keys, we_initiated);
-  if (auto installed = install_child_sas(sa, child, services, *keys, we_initiated); !installed) {
-    return installed;
+  switch (scope) {
+    case InstallScope::everything:
+      return install_child(sa, child, services, *keys, we_initiated);
+    case InstallScope::sas:
+      if (auto installed = install_child_sas(sa, child, services, *keys, we_initiated);
+          !installed) {
+        return installed;
+      }
+      break;
+    case InstallScope::inbound_first:
+      if (auto installed = install_child_inbound_sa(sa, child, services, *keys, we_initiated);
+          !installed) {
+        return installed;
+      }
+      child.deferred_outbound = ChildSa::DeferredOutbound{replaced_serial, std::move(*keys)};
+      break;
   }
   child.state = ChildState::installed;
   child.established_at = services.now;
@@ -190,7 +210,8 @@ Result<std::uint32_t> ChildInitiator::complete(IkeSa& sa, Services& services,
   child_.local_ts = std::move(*tsi);
   child_.remote_ts = std::move(*tsr);
   if (auto installed = derive_and_install(sa, child_, services, nonce_i, nonce_r, new_shared_secret,
-                                          /*we_initiated=*/true, replaced_.has_value());
+                                          /*we_initiated=*/true,
+                                          replaced_ ? InstallScope::sas : InstallScope::everything);
       !installed) {
     abandon(sa, services, "install failed");
     return installed.error();
@@ -332,9 +353,12 @@ ChildResponse respond(IkeSa& sa, Services& services, const std::vector<wire::Pay
                      ts::to_string(child.local_ts) + " === " + ts::to_string(child.remote_ts) +
                      "; the kernel policies keep the old ones");
   }
-  if (auto installed =
-          derive_and_install(sa, child, services, nonce_i, nonce_r, shared_secret.view(),
-                             /*we_initiated=*/false, /*sas_only=*/replacing != nullptr);
+  // A rekey responder sends on the new SAs only once the initiator, which
+  // installs them when our answer arrives, deletes the old CHILD SA.
+  if (auto installed = derive_and_install(
+          sa, child, services, nonce_i, nonce_r, shared_secret.view(), /*we_initiated=*/false,
+          replacing ? InstallScope::inbound_first : InstallScope::everything,
+          replacing ? replacing->serial : 0);
       !installed) {
     uninstall_child(sa, child, services, "install failed");
     // RFC 7296 has no notify for "my kernel failed"; strongSwan answers

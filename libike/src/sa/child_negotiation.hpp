@@ -96,7 +96,9 @@ struct CreateChildContext {
   const wire::KePayload* initiator_ke = nullptr;
 };
 
-/// A CHILD SA requested with CREATE_CHILD_SA. Key exchange transforms are
+/// A CHILD SA requested with CREATE_CHILD_SA. For a rekey only the inbound SA
+/// goes in now; the outbound one waits in ChildSa::deferred_outbound until the
+/// replaced CHILD SA is deleted (child_replacement.hpp). Key exchange transforms are
 /// negotiated: when a group is selected, g^ir from the initiator's KE payload
 /// goes into KEYMAT (RFC 7296 2.17) and our KE payload is among the response
 /// payloads; when the initiator's KE is for another group than the one we

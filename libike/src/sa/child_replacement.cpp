@@ -53,7 +53,28 @@ void take_over_policies(IkeSa& sa, ChildSa& successor) {
   }
 }
 
+void release_deferred_outbound(IkeSa& sa, const ChildSa& leaving, Services& services) {
+  for (auto& successor : sa.children) {
+    if (!successor.deferred_outbound ||
+        successor.deferred_outbound->replaced_serial != leaving.serial) {
+      continue;
+    }
+    auto deferred = std::move(*successor.deferred_outbound);
+    successor.deferred_outbound.reset();
+    if (successor.state != ChildState::installed && successor.state != ChildState::rekeying) {
+      continue;  // redundant: it never sends
+    }
+    if (auto added = install_child_outbound_sa(sa, successor, services, deferred.keys,
+                                               /*we_initiated=*/false);
+        !added) {
+      services.log(sa, LogLevel::error,
+                   "CHILD SA '" + successor.name() + "' cannot send: " + added.error().reason);
+    }
+  }
+}
+
 void withdraw_outbound_sa(IkeSa& sa, ChildSa& child, Services& services, const std::string& why) {
+  release_deferred_outbound(sa, child, services);
   if (!child.outbound_installed) return;
   SaKey key{sa.remote.address, child.spi_out, wire::ProtocolId::esp, child.config->mark_out};
   (void)services.kernel.delete_sa(
@@ -66,6 +87,7 @@ void retire_child(IkeSa& sa, std::uint32_t child_serial, Services& services, con
   auto* child = sa.find_child(child_serial);
   if (!child) return;
   bool was_installed = child->inbound_installed || child->outbound_installed;
+  release_deferred_outbound(sa, *child, services);
   if (child->policies_installed) {
     if (auto* heir = policy_heir(sa, *child)) {
       heir->policies_installed = true;

@@ -19,6 +19,13 @@ namespace ike::sa {
 /// reqid and selectors with; from now on only it removes them.
 void take_over_policies(IkeSa& sa, ChildSa& successor);
 
+/// Installs the outbound SAs that rekey responses held back for the CHILD SA
+/// `leaving` (ChildSa::deferred_outbound): the initiator deletes the replaced
+/// CHILD SA only once it has the new SAs, so sending on them is safe now, and
+/// they go in before the old outbound SA goes out. A redundant successor (a
+/// collision's loser, REKEYED) gets none.
+void release_deferred_outbound(IkeSa& sa, const ChildSa& leaving, Services& services);
+
 /// Removes only the outbound SA of `child`: we stop sending with it before we
 /// ask the peer to delete it (RFC 7296 1.4.1), so the kernel sends with the
 /// reqid's next newest outbound SA, or with none once the CHILD SA is going

@@ -65,6 +65,7 @@ TEST_P(ChildRekey, NewSasReplaceTheOldOnesWithoutAGapAndPoliciesStay) {
   // CREATE_CHILD_SA, then the INFORMATIONAL delete of the old CHILD SA.
   EXPECT_EQ(peers.deliver_all(), 4);
   EXPECT_EQ(lines(peers.violations), "");
+  EXPECT_EQ(peers.larval_windows, 0);
 
   ASSERT_EQ(test::children_of(peers.a()).size(), 1u) << peers.a().events.dump();
   ASSERT_EQ(test::children_of(peers.b()).size(), 1u) << peers.b().events.dump();
@@ -116,10 +117,15 @@ TEST(ChildRekeySteps, NewSasGoInBeforeTheOldOnesGoOut) {
   auto old_a = test::children_of(peers.a()).front();
   auto old_b = test::children_of(peers.b()).front();
   ASSERT_TRUE(peers.a().engine.rekey("office", false, peers.now()));
-  // b answers the rekey: both its old and its new SAs are in.
+  // b answers the rekey: its new inbound SA is in, the new outbound one waits
+  // (a cannot receive on it yet), b still sends on the old one.
   ASSERT_TRUE(peers.deliver(Side::b));
-  EXPECT_EQ(peers.b().kernel.sas.size(), 4u);
+  EXPECT_EQ(peers.b().kernel.sas.size(), 3u);
   EXPECT_TRUE(peers.b().kernel.sas.contains(old_b.spi_out));
+  const auto& waiting = test::children_of(peers.b()).back();
+  EXPECT_TRUE(waiting.deferred_outbound.has_value());
+  EXPECT_FALSE(peers.b().kernel.sas.contains(waiting.spi_out));
+  auto new_b_out = waiting.spi_out;
   // a completes: new SAs in; it stops sending on the old outbound SA as it
   // asks b to delete the old CHILD SA, and keeps receiving on the old one.
   ASSERT_EQ(peers.describe_pending(Side::a), "CREATE_CHILD_SA response");
@@ -127,15 +133,19 @@ TEST(ChildRekeySteps, NewSasGoInBeforeTheOldOnesGoOut) {
   EXPECT_EQ(peers.a().kernel.sas.size(), 3u);
   EXPECT_FALSE(peers.a().kernel.sas.contains(old_a.spi_out));
   EXPECT_TRUE(peers.a().kernel.sas.contains(old_a.spi_in));
-  // b gets the delete of the old CHILD SA and removes it.
+  // b gets the delete of the old CHILD SA: the new outbound SA goes in (a has
+  // its inbound twin since the previous step), the old ones go out.
   ASSERT_EQ(peers.describe_pending(Side::b), "INFORMATIONAL request");
   ASSERT_TRUE(peers.deliver(Side::b));
   EXPECT_EQ(peers.b().kernel.sas.size(), 2u);
+  EXPECT_TRUE(peers.b().kernel.sas.contains(new_b_out));
   EXPECT_FALSE(peers.b().kernel.sas.contains(old_b.spi_in));
+  EXPECT_FALSE(test::children_of(peers.b()).back().deferred_outbound.has_value());
   ASSERT_TRUE(peers.deliver(Side::a));
   EXPECT_EQ(peers.a().kernel.sas.size(), 2u);
   EXPECT_EQ(peers.pending(Side::a) + peers.pending(Side::b), 0u);
   EXPECT_EQ(lines(peers.violations), "");
+  EXPECT_EQ(peers.larval_windows, 0) << "nobody sent on an SA its peer could not receive on";
   EXPECT_EQ(lines(test::check_both(peers, true)), "");
 }
 

@@ -95,6 +95,7 @@ TEST_P(SimultaneousChildRekey, LowestNonceLosesAndExactlyOneChildSaSurvives) {
   EXPECT_EQ(peers.deliver_all(), 6);
 
   EXPECT_EQ(lines(peers.violations), "");
+  EXPECT_EQ(peers.larval_windows, 0) << "nobody sent on an SA its peer could not receive on";
   EXPECT_EQ(lines(test::check_both(peers, /*idle=*/true)), "");
   const auto& a = test::children_of(peers.a());
   const auto& b = test::children_of(peers.b());
@@ -156,6 +157,7 @@ TEST(SimultaneousChildRekeyReordered, ResponseOvertakingThePeersRequestIsAnswere
   EXPECT_TRUE(logged(peers.a(), "TEMPORARY_FAILURE")) << peers.a().events.dump();
   peers.deliver_all();
   EXPECT_EQ(lines(peers.violations), "");
+  EXPECT_EQ(peers.larval_windows, 0);
   EXPECT_EQ(lines(test::check_both(peers, true)), "");
   ASSERT_EQ(test::children_of(peers.a()).size(), 1u) << peers.a().events.dump();
   ASSERT_EQ(test::children_of(peers.b()).size(), 1u) << peers.b().events.dump();

@@ -18,6 +18,9 @@ void RekeyPeers::establish(sa::ConnectionPtr for_a, sa::ConnectionPtr for_b) {
   b_.engine.add_connection(std::move(for_b));
   (void)a_.engine.initiate("office", "office", now_);
   deliver_all();
+  // IKE_AUTH's responder sends on its first CHILD SA one message before the
+  // initiator installs it; rekeys are what these tests measure.
+  larval_windows = 0;
 }
 
 void RekeyPeers::collect() {

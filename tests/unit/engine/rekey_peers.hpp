@@ -50,9 +50,9 @@ class RekeyPeers {
   /// Kernel check failures after any delivery or timer, with the step.
   std::vector<std::string> violations;
   /// Steps after which a peer's newest outbound SA of a reqid (the one the
-  /// kernel sends with) had only a larval SA at the other peer: the responder
-  /// of a CHILD rekey installs its new outbound SA before the initiator has
-  /// the matching inbound one (one round trip).
+  /// kernel sends with) had only a larval SA at the other peer, i.e. traffic
+  /// would be dropped. Counted from the end of establish() (IKE_AUTH has such
+  /// a step by design: its responder installs first).
   int larval_windows = 0;
 
   /// When `spi` first appeared in `side`'s kernel: later means newer (the

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "ike/crypto/key_material.hpp"
 #include "ike/crypto/secret_bytes.hpp"
 #include "ike/proposal/crypto_proposal.hpp"
 #include "ike/sa/connection.hpp"
@@ -39,6 +40,16 @@ struct ChildSa {
   bool policies_installed = false;
   bool inbound_installed = false;
   bool outbound_installed = false;
+  /// The responder of a CHILD rekey holds its new outbound SA back until the
+  /// CHILD SA it replaces is deleted: the initiator deletes that one only
+  /// after installing the new SAs (RFC 7296 2.8), so the responder never
+  /// sends on an SA the initiator cannot receive yet. Meanwhile the keys wait
+  /// here and the old outbound SA carries the traffic.
+  struct DeferredOutbound {
+    std::uint32_t replaced_serial = 0;
+    crypto::ChildSaKeys keys;
+  };
+  std::optional<DeferredOutbound> deferred_outbound;
   MonoTime established_at{};
   std::optional<MonoTime> rekey_at;
   MonoTime expire_at{};
