@@ -252,6 +252,21 @@ TEST(ChildRekeyTriggers, HardLifetimeWithoutRekeyDeletesTheChildSa) {
   EXPECT_EQ(lines(peers.violations), "");
 }
 
+TEST(ChildRekeyTriggers, PeerGoneDuringTheRekeyReleasesTheAllocatedSpi) {
+  RekeyPeers peers;
+  auto [west, east] = test::rekey_connections("aes256gcm16-x25519", "aes256gcm16-x25519");
+  west->dpd_delay = east->dpd_delay = Duration::zero();
+  peers.establish(west, east);
+  peers.set_down(Side::b, true);
+  ASSERT_TRUE(peers.a().engine.rekey("office", false, peers.now()));
+  EXPECT_EQ(peers.a().kernel.larval.size(), 1u);
+  peers.run_for(minutes(3));  // retransmissions run out after 165 s
+  EXPECT_TRUE(peers.a().engine.ike_sas().empty()) << peers.a().events.dump();
+  EXPECT_TRUE(peers.a().kernel.larval.empty()) << "the rekey's SPI went with the IKE SA";
+  EXPECT_TRUE(peers.a().kernel.sas.empty());
+  EXPECT_TRUE(peers.a().kernel.policies.empty());
+}
+
 TEST(ChildRekeyTriggers, RekeyOfAnUnknownConnectionIsAnError) {
   RekeyPeers peers;
   auto [west, east] = test::rekey_connections();

@@ -143,6 +143,20 @@ TEST(CreateChildSaInitiate, OneIkeSaPerConnectionEvenWhileItIsBeingSetUp) {
   EXPECT_EQ(lines(test::check_both(peers, true)), "");
 }
 
+TEST(CreateChildSaInitiate, PeerGoneDuringTheExchangeLeavesNoAllocatedSpi) {
+  RekeyPeers peers;
+  auto [west, east] = test::rekey_connections();
+  west->dpd_delay = east->dpd_delay = Duration::zero();
+  peers.establish(west, east);
+  peers.set_down(Side::b, true);
+  ASSERT_TRUE(peers.a().engine.initiate("office", "lab", peers.now()));
+  EXPECT_EQ(peers.a().kernel.larval.size(), 1u);
+  peers.run_for(minutes(3));
+  EXPECT_TRUE(peers.a().engine.ike_sas().empty());
+  EXPECT_TRUE(peers.a().kernel.larval.empty());
+  EXPECT_TRUE(peers.a().kernel.sas.empty());
+}
+
 TEST(CreateChildSaInitiate, ResponderAnswersTemporaryFailureWhileItsIkeSaIsRekeying) {
   RekeyPeers peers;
   auto [west, east] = test::rekey_connections();

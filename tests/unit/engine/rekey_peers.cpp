@@ -24,10 +24,14 @@ void RekeyPeers::establish(sa::ConnectionPtr for_a, sa::ConnectionPtr for_b) {
 }
 
 void RekeyPeers::collect() {
-  while (auto out = a_.engine.poll_transmit())
+  while (auto out = a_.engine.poll_transmit()) {
+    if (down_[1]) continue;
     queue_.push_back(Pending{Side::b, sa::Datagram{out->remote, out->local, out->bytes}});
-  while (auto out = b_.engine.poll_transmit())
+  }
+  while (auto out = b_.engine.poll_transmit()) {
+    if (down_[0]) continue;
     queue_.push_back(Pending{Side::a, sa::Datagram{out->remote, out->local, out->bytes}});
+  }
 }
 
 std::size_t RekeyPeers::pending(Side to) {

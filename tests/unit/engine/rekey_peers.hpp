@@ -27,8 +27,11 @@ class RekeyPeers {
   /// IKE SA and its first CHILD SA from peer a.
   void establish(sa::ConnectionPtr for_a, sa::ConnectionPtr for_b);
 
-  /// Moves what both engines want to send into the queues.
+  /// Moves what both engines want to send into the queues; what is sent to a
+  /// peer that is down is lost.
   void collect();
+  /// While down, everything sent to `to` is lost (a dead or unplugged peer).
+  void set_down(Side to, bool down) { down_[to == Side::a ? 0 : 1] = down; }
   /// Messages waiting for `to`.
   std::size_t pending(Side to);
   /// The exchange and request/response of the `index`-th message waiting for
@@ -71,6 +74,7 @@ class RekeyPeers {
   HarnessPeer a_;
   HarnessPeer b_;
   std::map<std::uint32_t, std::uint64_t> seen_[2];
+  bool down_[2] = {false, false};
   std::uint64_t install_clock_ = 0;
   std::deque<Pending> queue_;
   MonoTime now_ = MonoTime{} + hours(1);

@@ -79,6 +79,10 @@ class ChildCreateInitiator final : public Task {
     return TaskStatus::done;
   }
 
+  void abandon(IkeSa& sa, Services& services) override {
+    initiator_.abandon(sa, services, "IKE SA gone during CREATE_CHILD_SA");
+  }
+
  private:
   TaskStatus fail(IkeSa& sa, Services& services, const std::string& reason) {
     initiator_.abandon(sa, services, "CREATE_CHILD_SA failed");

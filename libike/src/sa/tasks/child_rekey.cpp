@@ -121,6 +121,10 @@ class ChildRekeyInitiator final : public Task {
     return TaskStatus::done;
   }
 
+  void abandon(IkeSa& sa, Services& services) override {
+    if (initiator_) initiator_->abandon(sa, services, "IKE SA gone during the rekey");
+  }
+
  private:
   TaskStatus resolve_collision(IkeSa& sa, Services& services, ChildSa& old, ChildSa& fresh,
                                const Bytes& nonce_r) {
