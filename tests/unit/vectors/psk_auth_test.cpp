@@ -8,8 +8,8 @@
 
 #include <algorithm>
 #include <fstream>
-#include <regex>
 #include <string>
+#include <string_view>
 
 #include "ike/crypto/auth_octets.hpp"
 #include "replay_fixture.hpp"
@@ -22,11 +22,14 @@ namespace {
 /// initiator-swanctl.conf, or vectors.txt's "PSK (ascii)" for the full chain.
 std::string configured_psk(const char* folder) {
   std::ifstream conf(test::vector_path(folder, "initiator-swanctl.conf"));
-  static const std::regex kSecret(R"re(secret\s*=\s*"([^"]*)")re");
+  constexpr std::string_view kKey = "secret = \"";
   std::string line;
   while (std::getline(conf, line)) {
-    std::smatch match;
-    if (std::regex_search(line, match, kSecret)) return match[1].str();
+    const std::size_t key = line.find(kKey);
+    if (key == std::string::npos) continue;
+    const std::size_t begin = key + kKey.size();
+    const std::size_t end = line.find('"', begin);
+    if (end != std::string::npos) return line.substr(begin, end - begin);
   }
   const auto values = test::read_vectors_txt(test::vector_path(folder, "vectors.txt"));
   auto found = values.find("PSK (ascii)");
