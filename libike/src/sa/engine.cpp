@@ -42,7 +42,8 @@ struct Engine::Impl final : IkeSaRegistry {
   /// started once the iteration is over.
   struct Restart {
     ConnectionPtr connection;
-    const ChildConfig* child;
+    /// The first comes with IKE_AUTH, the others with CREATE_CHILD_SA.
+    std::vector<const ChildConfig*> children;
   };
   std::vector<Restart> restarts;
 
@@ -507,20 +508,19 @@ void Engine::Impl::give_up_on_peer(IkeSa& sa, const std::string& reason) {
   auto connection = sa.connection;
   destroy_sa(sa, reason);
   if (!plan.restart) return;
-  restarts.push_back(
-      Restart{connection, plan.restart_children.empty() ? nullptr : plan.restart_children.front()});
-  for (std::size_t i = 1; i < plan.restart_children.size(); ++i) {
-    // A second CHILD SA needs CREATE_CHILD_SA on the new IKE SA; until the
-    // engine can queue that from here, each is initiated with its own IKE SA.
-    restarts.push_back(Restart{connection, plan.restart_children[i]});
-  }
+  restarts.push_back(Restart{connection, std::move(plan.restart_children)});
 }
 
 void Engine::Impl::start_restarts(MonoTime now) {
   auto pending = std::move(restarts);
   restarts.clear();
-  for (auto& restart : pending)
-    start_initiator(std::move(restart.connection), restart.child, now);
+  for (auto& restart : pending) {
+    const auto& children = restart.children;
+    auto& sa =
+        start_initiator(restart.connection, children.empty() ? nullptr : children.front(), now);
+    for (std::size_t i = 1; i < children.size(); ++i)
+      sa.queued.push_back(make_child_create_initiator(*children[i]));
+  }
 }
 
 void Engine::Impl::on_timer(IkeSa& sa, MonoTime now) {

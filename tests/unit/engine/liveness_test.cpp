@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "ike/ts/subnet_syntax.hpp"
 #include "support/two_peer_harness.hpp"
 
 namespace ike::test {
@@ -159,6 +160,38 @@ TEST(Liveness, RestartInitiatesTheConnectionAgainUntilThePeerIsBack) {
   // East found west dead as well (dpd_action=clear) and now has only the new SA.
   EXPECT_EQ(h.b().engine.ike_sas().size(), 1u) << h.dump();
   EXPECT_EQ(h.b().kernel.sas.size(), 2u);
+}
+
+TEST(Liveness, RestartBringsBackEveryRestartChildOnOneIkeSa) {
+  TwoPeerHarness h;
+  auto [west, east] = psk_connection_pair();
+  west->children[0].dpd_action = PeerGoneAction::restart;
+  auto second_west = west->children[0];
+  second_west.name = "lab";
+  second_west.local_ts = *ts::parse_subnet_list("10.88.2.0/24");
+  second_west.remote_ts = *ts::parse_subnet_list("10.88.1.0/24");
+  west->children.push_back(second_west);
+  auto second_east = east->children[0];
+  second_east.name = "lab";
+  second_east.local_ts = *ts::parse_subnet_list("10.88.1.0/24");
+  second_east.remote_ts = *ts::parse_subnet_list("10.88.2.0/24");
+  east->children.push_back(second_east);
+  h.add_connections(west, east);
+  set_psk(h, "liveness-psk-0123456789");
+  ASSERT_TRUE(h.a().engine.initiate("office", "office", h.now()));
+  ASSERT_TRUE(h.a().engine.initiate("office", "lab", h.now()));
+  h.run_for(seconds(1));
+  ASSERT_EQ(h.a().engine.ike_sas().size(), 1u) << h.dump();
+  ASSERT_EQ(h.a().engine.ike_sas().front()->children.size(), 2u) << h.dump();
+
+  kill_peer_and_wait(h);
+  h.link().set_down(false);
+  ASSERT_TRUE(h.run_until([&] { return h.a().events.count(EventKind::child_up) == 4; }, minutes(2)))
+      << h.dump();
+  auto sas = h.a().engine.ike_sas();
+  ASSERT_EQ(sas.size(), 1u) << "both CHILD SAs on one new IKE SA\n" << h.dump();
+  EXPECT_EQ(sas[0]->children.size(), 2u);
+  EXPECT_EQ(h.a().kernel.sas.size(), 4u);
 }
 
 TEST(Liveness, TrafficFromThePeerPostponesTheCheck) {
