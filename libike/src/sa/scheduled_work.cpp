@@ -1,5 +1,6 @@
 #include "scheduled_work.hpp"
 
+#include "child_replacement.hpp"
 #include "tasks/liveness.hpp"
 #include "tasks/tasks.hpp"
 
@@ -33,12 +34,22 @@ bool child_lives(const ChildSa& child) {
 
 /// Each CHILD SA's hard lifetime deletes it, its soft one rekeys it.
 void run_child_lifetimes(IkeSa& sa, Services& services) {
-  for (auto& child : sa.children) {
+  std::vector<std::uint32_t> expired, due;
+  for (const auto& child : sa.children) {
     if (child_lives(child) && services.now >= child.expire_at) {
-      queue_child_delete(sa, child, services, "lifetime expired");
+      expired.push_back(child.serial);
     } else if (child.rekey_at && services.now >= *child.rekey_at) {
-      queue_child_rekey(sa, child, services, "lifetime");
+      due.push_back(child.serial);
     }
+  }
+  // Ending a replaced CHILD SA removes it from sa.children: by serial.
+  for (auto serial : expired) {
+    if (auto* child = sa.find_child(serial)) {
+      queue_child_delete(sa, *child, services, "lifetime expired");
+    }
+  }
+  for (auto serial : due) {
+    if (auto* child = sa.find_child(serial)) queue_child_rekey(sa, *child, services, "lifetime");
   }
 }
 
@@ -65,6 +76,16 @@ bool queue_child_rekey(IkeSa& sa, ChildSa& child, Services& services, const std:
 bool queue_child_delete(IkeSa& sa, ChildSa& child, Services& services, const std::string& why) {
   if (!child_lives(child)) return false;
   bool replaced = child.state == ChildState::rekeyed;
+  if (replaced) {
+    // A rekey replaced it and its initiator deletes it once the rekey is
+    // complete (RFC 7296 2.8). A Delete from us now could cross the peer's
+    // rekey of it and would then read as "delete the CHILD SA" (2.25.1), and
+    // the peer would drop the new one too. Its time is up: it goes quietly,
+    // and the peer's Delete, if it still comes, finds nothing.
+    retire_child(sa, child.serial, services, why + " before the peer deleted it",
+                 /*announce=*/false);
+    return true;
+  }
   child.state = ChildState::deleting;  // queued once; a rekey request for it gets TEMPORARY_FAILURE
   services.log(sa, LogLevel::info,
                "deleting CHILD SA '" + child.name() + "' #" + std::to_string(child.serial) + " (" +

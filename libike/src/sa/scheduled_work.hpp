@@ -22,8 +22,9 @@ std::optional<MonoTime> scheduled_deadline(const IkeSa& sa);
 /// or the kernel). False when it is not installed (being rekeyed, replaced or
 /// deleted already).
 bool queue_child_rekey(IkeSa& sa, ChildSa& child, Services& services, const std::string& why);
-/// Queues the delete of a CHILD SA at its hard lifetime. False when it is
-/// being deleted already.
+/// Queues the delete of a CHILD SA at its hard lifetime; one a rekey replaced
+/// is removed at once and quietly instead (no Delete: the peer's own rekey
+/// may be crossing it). False when it is being deleted already.
 bool queue_child_delete(IkeSa& sa, ChildSa& child, Services& services, const std::string& why);
 
 }  // namespace ike::sa

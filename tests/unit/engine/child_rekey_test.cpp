@@ -267,6 +267,34 @@ TEST(ChildRekeyTriggers, PeerGoneDuringTheRekeyReleasesTheAllocatedSpi) {
   EXPECT_TRUE(peers.a().kernel.policies.empty());
 }
 
+TEST(ChildRekeyTriggers, ReplacedChildSaExpiringBeforeThePeersDeleteGoesQuietly) {
+  RekeyPeers peers;
+  auto [west, east] = test::rekey_connections();
+  west->children.front().lifetime = LifetimePolicy{seconds(120), seconds(20), 0, true};
+  east->children.front().lifetime = LifetimePolicy{seconds(120), seconds(10), 0, true};
+  west->dpd_delay = east->dpd_delay = Duration::zero();
+  peers.establish(west, east);
+  peers.advance(seconds(100));  // a's rekey time
+  ASSERT_EQ(peers.describe_pending(Side::b), "CREATE_CHILD_SA request");
+  ASSERT_TRUE(peers.deliver(Side::b));  // b answers: its old CHILD SA is replaced
+  ASSERT_TRUE(peers.drop(Side::a));     // the answer is lost
+  peers.advance(seconds(21));           // b's old CHILD SA reaches its hard lifetime
+  // b removed it without a Delete: a is still rekeying it, and a Delete would
+  // read as "delete the CHILD SA" (RFC 7296 2.25.1) and take the new one too.
+  EXPECT_EQ(test::children_of(peers.b()).size(), 1u);
+  EXPECT_EQ(peers.pending(Side::a), 0u);
+  peers.run_for(seconds(30));  // a's retransmission, the cached answer, a's Delete
+  ASSERT_EQ(test::children_of(peers.a()).size(), 1u) << peers.a().events.dump();
+  ASSERT_EQ(test::children_of(peers.b()).size(), 1u) << peers.b().events.dump();
+  EXPECT_EQ(test::children_of(peers.a()).front().spi_out,
+            test::children_of(peers.b()).front().spi_in);
+  for (auto* peer : {&peers.a(), &peers.b()}) {
+    EXPECT_EQ(peer->events.count(EventKind::child_down), 0u) << peer->events.dump();
+    EXPECT_EQ(peer->events.count(EventKind::child_rekeyed), 1u) << peer->events.dump();
+  }
+  EXPECT_EQ(lines(test::check_both(peers, true)), "");
+}
+
 TEST(ChildRekeyTriggers, RekeyOfAnUnknownConnectionIsAnError) {
   RekeyPeers peers;
   auto [west, east] = test::rekey_connections();

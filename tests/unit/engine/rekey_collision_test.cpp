@@ -332,5 +332,83 @@ INSTANTIATE_TEST_SUITE_P(
       return std::string(name_of(info.param.first)) + "First" + name_of(info.param.loser) + "Loses";
     });
 
+TEST(SimultaneousIkeRekeyReordered,
+     WinnersDeleteOfTheOldIkeSaOvertakingOurResponseMovesTheChildSas) {
+  RekeyPeers peers;
+  auto [west, east] = quiet_connections();
+  peers.establish(west, east);
+  auto child_b = test::children_of(peers.b()).front();
+  peers.a().random.push(test::nonce_of(0x90));
+  ASSERT_TRUE(peers.a().engine.rekey("office", /*ike=*/true, peers.now()));
+  peers.b().random.push(test::nonce_of(0x20));  // b's exchange holds the lowest: b loses
+  ASSERT_TRUE(peers.b().engine.rekey("office", /*ike=*/true, peers.now()));
+  peers.a().random.push(test::nonce_of(0xa0));
+  peers.b().random.push(test::nonce_of(0xb0));
+  ASSERT_TRUE(peers.deliver(Side::b));     // a's request: b answers, notes the collision
+  ASSERT_TRUE(peers.deliver(Side::a, 0));  // b's request: a answers, notes the collision
+  ASSERT_TRUE(peers.deliver(Side::a));     // a's answer: a won, deletes the old IKE SA
+  ASSERT_EQ(peers.describe_pending(Side::b, 1), "INFORMATIONAL request");
+  // The D(IKE) reaches b before b's own answer (RFC 7296 2.25.2: b forgets its
+  // rekey); the CHILD SA must move to a's new IKE SA, not go down.
+  ASSERT_TRUE(peers.deliver(Side::b, 1));
+  peers.deliver_all();
+  EXPECT_EQ(peers.b().events.count(EventKind::child_down), 0u) << peers.b().events.dump();
+  EXPECT_EQ(peers.b().events.count(EventKind::ike_down), 0u) << peers.b().events.dump();
+  // a's copy of b's new IKE SA is never deleted by b (b never completed it):
+  // a drops it once b could no longer be retransmitting on it (165 s + 30 s).
+  peers.run_for(seconds(194));
+  EXPECT_EQ(peers.a().engine.ike_sas().size(), 2u);
+  peers.run_for(seconds(2));
+  const auto* a = test::only_ike_sa(peers.a());
+  const auto* b = test::only_ike_sa(peers.b());
+  ASSERT_NE(a, nullptr) << peers.a().events.dump();
+  ASSERT_NE(b, nullptr) << peers.b().events.dump();
+  EXPECT_EQ(a->spi_i, b->spi_i);
+  EXPECT_TRUE(a->initiator);
+  ASSERT_EQ(b->children.size(), 1u);
+  EXPECT_EQ(b->children.front().spi_in, child_b.spi_in);
+  EXPECT_EQ(peers.a().events.count(EventKind::ike_down), 0u) << peers.a().events.dump();
+  EXPECT_EQ(lines(peers.violations), "");
+  EXPECT_EQ(lines(test::check_both(peers, true)), "");
+  // And it works.
+  ASSERT_TRUE(peers.b().engine.rekey("office", false, peers.now()));
+  EXPECT_EQ(peers.deliver_all(), 4);
+  EXPECT_EQ(peers.b().events.count(EventKind::child_rekeyed), 1u) << peers.b().events.dump();
+}
+
+TEST(SimultaneousIkeRekeyReordered, LosersDeleteOfItsRedundantIkeSaOvertakingOurResponseIsQuiet) {
+  RekeyPeers peers;
+  auto [west, east] = quiet_connections();
+  peers.establish(west, east);
+  peers.a().random.push(test::nonce_of(0x90));
+  ASSERT_TRUE(peers.a().engine.rekey("office", /*ike=*/true, peers.now()));
+  peers.b().random.push(test::nonce_of(0x20));  // b's exchange holds the lowest: b loses
+  ASSERT_TRUE(peers.b().engine.rekey("office", /*ike=*/true, peers.now()));
+  peers.a().random.push(test::nonce_of(0xa0));
+  peers.b().random.push(test::nonce_of(0xb0));
+  ASSERT_TRUE(peers.deliver(Side::b));     // a's request
+  ASSERT_TRUE(peers.deliver(Side::a, 0));  // b's request
+  ASSERT_TRUE(peers.deliver(Side::b));     // b's answer: b lost, deletes its new IKE SA
+  ASSERT_EQ(peers.describe_pending(Side::a, 1), "INFORMATIONAL request");
+  ASSERT_TRUE(peers.deliver(Side::a, 1));  // ... which a learns before its own answer
+  EXPECT_EQ(peers.a().events.count(EventKind::ike_down), 0u) << peers.a().events.dump();
+  peers.deliver_all();
+  const auto* a = test::only_ike_sa(peers.a());
+  const auto* b = test::only_ike_sa(peers.b());
+  ASSERT_NE(a, nullptr) << peers.a().events.dump();
+  ASSERT_NE(b, nullptr) << peers.b().events.dump();
+  EXPECT_EQ(a->spi_i, b->spi_i);
+  EXPECT_TRUE(a->initiator);
+  EXPECT_EQ(a->children.size(), 1u);
+  EXPECT_EQ(b->children.size(), 1u);
+  for (auto* peer : {&peers.a(), &peers.b()}) {
+    EXPECT_EQ(peer->events.count(EventKind::ike_down), 0u) << peer->events.dump();
+    EXPECT_EQ(peer->events.count(EventKind::child_down), 0u) << peer->events.dump();
+    EXPECT_EQ(peer->events.count(EventKind::ike_rekeyed), 1u) << peer->events.dump();
+  }
+  EXPECT_EQ(lines(peers.violations), "");
+  EXPECT_EQ(lines(test::check_both(peers, true)), "");
+}
+
 }  // namespace
 }  // namespace ike::sa

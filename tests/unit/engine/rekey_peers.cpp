@@ -71,6 +71,16 @@ bool RekeyPeers::deliver(Side to, std::size_t index) {
   return false;
 }
 
+bool RekeyPeers::drop(Side to, std::size_t index) {
+  collect();
+  for (auto it = queue_.begin(); it != queue_.end(); ++it) {
+    if (it->to != to || index-- > 0) continue;
+    queue_.erase(it);
+    return true;
+  }
+  return false;
+}
+
 int RekeyPeers::deliver_all() {
   int delivered = 0;
   for (collect(); !queue_.empty(); ++delivered)

@@ -41,6 +41,8 @@ class RekeyPeers {
   /// both kernels (check_both, not idle) into `violations`. False when there
   /// is none.
   bool deliver(Side to, std::size_t index = 0);
+  /// Loses the `index`-th message waiting for `to`. False when there is none.
+  bool drop(Side to, std::size_t index = 0);
   /// Delivers in the order sent until both queues are empty; returns how many.
   int deliver_all();
   /// Moves the clock on by `duration` and fires both engines' timers once,

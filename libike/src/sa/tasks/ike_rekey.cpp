@@ -33,8 +33,12 @@ namespace {
 
 constexpr std::string_view kInitiatorName = "IKE rekey initiator";
 /// A replaced IKE SA the peer should delete (RFC 7296 2.18) is dropped
-/// quietly when it has not done so after this long.
-constexpr Duration kReplacedSaGrace = seconds(60);
+/// quietly when it has not done so in time: as long as the peer may still
+/// retransmit a request on it (our cached response must answer it; its rekey
+/// request among them), and a little more.
+Duration replaced_sa_grace(const IkeSa& sa) {
+  return give_up_after(sa.connection->retransmit) + seconds(30);
+}
 
 std::vector<proposal::CryptoProposal> ike_proposals(const Connection& connection,
                                                     proposal::DefaultsUse use) {
@@ -61,6 +65,13 @@ Bytes group_bytes(wire::KeGroup group) {
   return Bytes{static_cast<std::uint8_t>(value >> 8), static_cast<std::uint8_t>(value)};
 }
 
+void schedule_ike_lifetime(IkeSa& sa, Services& services) {
+  auto lifetime = schedule_lifetime(sa.connection->ike_lifetime, services.random);
+  sa.expire_at = services.now + lifetime.expire_after;
+  sa.rekey_at.reset();
+  if (lifetime.rekey_after) sa.rekey_at = services.now + *lifetime.rekey_after;
+}
+
 /// What the new IKE SA takes over from the old one besides keys.
 void inherit(IkeSa& fresh, const IkeSa& old, Services& services) {
   fresh.local = old.local;
@@ -75,9 +86,7 @@ void inherit(IkeSa& fresh, const IkeSa& old, Services& services) {
   fresh.state = IkeState::established;
   fresh.established_at = services.now;
   fresh.last_heard = services.now;
-  auto lifetime = schedule_lifetime(fresh.connection->ike_lifetime, services.random);
-  fresh.expire_at = services.now + lifetime.expire_after;
-  if (lifetime.rekey_after) fresh.rekey_at = services.now + *lifetime.rekey_after;
+  schedule_ike_lifetime(fresh, services);
 }
 
 /// RFC 7296 2.18: SKEYSEED from the old SK_d and PRF, the keys with the new
@@ -107,6 +116,11 @@ Status key_new_sa(const IkeSa& old, IkeSa& fresh, Services& services, ByteView s
 /// The CHILD SAs and our queued exchanges move to `fresh` (a queued rekey of
 /// the old IKE SA is done with); `old` waits to be deleted.
 void hand_over(IkeSa& old, IkeSa& fresh, Services& services) {
+  if (fresh.state != IkeState::established) {
+    // The peer's IKE SA from a collision, kept in suspense until now.
+    fresh.state = IkeState::established;
+    schedule_ike_lifetime(fresh, services);
+  }
   for (auto& child : old.children)
     fresh.children.push_back(std::move(child));
   old.children.clear();
@@ -117,7 +131,7 @@ void hand_over(IkeSa& old, IkeSa& fresh, Services& services) {
   }
   old.state = IkeState::rekeyed;
   old.rekey_at.reset();
-  old.expire_at = services.now + kReplacedSaGrace;
+  old.expire_at = services.now + replaced_sa_grace(old);
   services.publish(fresh, EventKind::ike_rekeyed,
                    "IKE SA " + old.label() + " rekeyed, " + proposal::describe(*fresh.algorithms) +
                        ", " + std::to_string(fresh.children.size()) + " CHILD SA(s) moved");
@@ -126,7 +140,15 @@ void hand_over(IkeSa& old, IkeSa& fresh, Services& services) {
 void mark_redundant(IkeSa& sa, Services& services) {
   sa.state = IkeState::rekeyed;
   sa.rekey_at.reset();
-  sa.expire_at = services.now + kReplacedSaGrace;
+  sa.expire_at = services.now + replaced_sa_grace(sa);
+}
+
+/// The IKE SA the peer's rekey created while ours is in flight waits for our
+/// response to decide (RFC 7296 2.8.1). It waits REKEYED, so a D(IKE) from the
+/// peer (it lost) ends it quietly, for as long as our request may still be
+/// answered.
+void hold_in_suspense(IkeSa& sa, Services& services) {
+  mark_redundant(sa, services);
 }
 
 /// D(IKE) for an IKE SA a rekey replaced, or a redundant one; it stays
@@ -243,6 +265,17 @@ class IkeRekeyInitiator final : public Task {
     return TaskStatus::done;
   }
 
+  /// The old IKE SA goes before our response came: the peer deleted it (RFC
+  /// 7296 2.25.2: "forget about its own rekeying request") or stopped
+  /// answering. If we answered the peer's rekey meanwhile, that new IKE SA is
+  /// the successor: the CHILD SAs move there instead of going down.
+  void abandon(IkeSa& sa, Services& services) override {
+    if (!passive_ || !services.registry) return;
+    if (auto* theirs = services.registry->find_ike_sa(passive_->new_ike_serial)) {
+      hand_over(sa, *theirs, services);
+    }
+  }
+
  private:
   TaskStatus resolve_collision(IkeSa& sa, Services& services, IkeSa& fresh, const Bytes& nonce_r) {
     auto* theirs = services.registry->find_ike_sa(passive_->new_ike_serial);
@@ -353,6 +386,7 @@ class IkeRekeyResponder final : public Task {
     selected_ = choice->selected;
     if (sa.state == IkeState::rekeying && sa.active) {
       // RFC 7296 2.25.2: answered as usual; our own rekey decides (2.8.1).
+      hold_in_suspense(*fresh, services);
       sa.active->collide(PassiveRekey{0, 0, fresh->serial, *nonce_i, nonce_});
     } else {
       hand_over(sa, *fresh, services);  // the peer deletes the old IKE SA
