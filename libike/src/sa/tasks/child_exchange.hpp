@@ -39,7 +39,6 @@ class ChildPfs {
   /// g^ir from the responder's KEr (empty without PFS). Fails when KEr is
   /// missing, for another group, or not a valid public value.
   Result<crypto::SecretBytes> shared_secret(const std::vector<wire::Payload>& response) const;
-  bool active() const noexcept { return exchange_ != nullptr; }
 
  private:
   std::optional<wire::KeGroup> group_;
