@@ -15,12 +15,7 @@ namespace {
 using test::RekeyPeers;
 using test::Side;
 
-std::string lines(const std::vector<std::string>& all) {
-  std::string out;
-  for (const auto& line : all)
-    out += line + "\n";
-  return out;
-}
+using test::lines;
 
 std::set<std::uint32_t> sa_spis(const test::FakeKernel& kernel) {
   std::set<std::uint32_t> spis;

@@ -12,12 +12,7 @@ namespace {
 using test::RekeyPeers;
 using test::Side;
 
-std::string lines(const std::vector<std::string>& all) {
-  std::string out;
-  for (const auto& line : all)
-    out += line + "\n";
-  return out;
-}
+using test::lines;
 
 const ChildSa* child_named(test::HarnessPeer& peer, std::string_view name) {
   for (const auto& child : test::children_of(peer)) {

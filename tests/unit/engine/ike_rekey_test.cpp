@@ -15,12 +15,7 @@ namespace {
 using test::RekeyPeers;
 using test::Side;
 
-std::string lines(const std::vector<std::string>& all) {
-  std::string out;
-  for (const auto& line : all)
-    out += line + "\n";
-  return out;
-}
+using test::lines;
 
 std::vector<std::string> kernel_log_since(const test::FakeKernel& kernel, std::size_t from) {
   return {kernel.log().begin() + static_cast<std::ptrdiff_t>(from), kernel.log().end()};

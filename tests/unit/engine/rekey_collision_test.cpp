@@ -15,12 +15,7 @@ namespace {
 using test::RekeyPeers;
 using test::Side;
 
-std::string lines(const std::vector<std::string>& all) {
-  std::string out;
-  for (const auto& line : all)
-    out += line + "\n";
-  return out;
-}
+using test::lines;
 
 const char* name_of(Side side) {
   return side == Side::a ? "A" : "B";

@@ -289,4 +289,11 @@ Bytes nonce_of(std::uint8_t value) {
   return Bytes(32, value);
 }
 
+std::string lines(const std::vector<std::string>& all) {
+  std::string out;
+  for (const auto& line : all)
+    out += line + "\n";
+  return out;
+}
+
 }  // namespace ike::test

@@ -109,4 +109,8 @@ std::pair<std::shared_ptr<sa::Connection>, std::shared_ptr<sa::Connection>> reke
 /// 32 octets all `value`: a nonce to pin with ScriptedRandom::push.
 Bytes nonce_of(std::uint8_t value);
 
+/// The mismatches of kernel_mismatches()/check_both() as one line each, for
+/// assertion messages.
+std::string lines(const std::vector<std::string>& all);
+
 }  // namespace ike::test
