@@ -1,4 +1,5 @@
 #include "child_negotiation.hpp"
+#include "esp_spi.hpp"
 
 #include <array>
 
@@ -16,18 +17,6 @@
 namespace ike::sa {
 
 namespace {
-
-Bytes spi_bytes(std::uint32_t spi) {
-  return Bytes{static_cast<std::uint8_t>(spi >> 24), static_cast<std::uint8_t>(spi >> 16),
-               static_cast<std::uint8_t>(spi >> 8), static_cast<std::uint8_t>(spi)};
-}
-
-std::uint32_t spi_value(ByteView bytes) {
-  std::uint32_t spi = 0;
-  for (auto byte : bytes)
-    spi = spi << 8 | byte;
-  return spi;
-}
 
 wire::Payload ts_payload(wire::PayloadType type, const std::vector<ts::TrafficSelector>& list) {
   return wire::Payload{type, false, wire::TsPayload{ts::to_wire(list)}};
@@ -104,8 +93,9 @@ Status derive_and_install(IkeSa& sa, ChildSa& child, Services& services, ByteVie
 void announce(IkeSa& sa, ChildSa& child, Services& services) {
   services.publish(sa, EventKind::child_up,
                    "CHILD SA '" + child.name() + "' installed, SPIs " +
-                       to_hex(spi_bytes(child.spi_in)) + "_i " + to_hex(spi_bytes(child.spi_out)) +
-                       "_o, " + proposal::describe(child.algorithms) + ", TS " +
+                       to_hex(esp_spi_bytes(child.spi_in)) + "_i " +
+                       to_hex(esp_spi_bytes(child.spi_out)) + "_o, " +
+                       proposal::describe(child.algorithms) + ", TS " +
                        ts::to_string(child.local_ts) + " === " + ts::to_string(child.remote_ts),
                    child.serial);
 }
@@ -153,7 +143,7 @@ Status ChildInitiator::build(IkeSa& sa, Services& services, std::vector<wire::Pa
   child_.local_ts = replaced_ ? replaced_->local_ts : local_selectors(sa, config);
   child_.remote_ts = replaced_ ? replaced_->remote_ts : remote_selectors(sa, config);
   sent_ = proposal::to_sa_payload(
-      esp_proposals(config, false), spi_bytes(child_.spi_in),
+      esp_proposals(config, false), esp_spi_bytes(child_.spi_in),
       include_ke_groups ? proposal::KeTransforms::include : proposal::KeTransforms::omit);
   out.push_back(wire::Payload{wire::PayloadType::security_association, false, sent_});
   out.push_back(ts_payload(wire::PayloadType::ts_initiator, child_.local_ts));
@@ -205,7 +195,7 @@ Result<std::uint32_t> ChildInitiator::complete(IkeSa& sa, Services& services,
     return make_error(Errc::no_proposal_chosen, "peer answered transport mode CHILD SA '" +
                                                     config_->name + "' with tunnel mode");
   }
-  child_.spi_out = spi_value(selected->peer_spi);
+  child_.spi_out = esp_spi_value(selected->peer_spi);
   child_.algorithms = selected->algorithms;
   child_.local_ts = std::move(*tsi);
   child_.remote_ts = std::move(*tsr);
@@ -341,7 +331,7 @@ ChildResponse respond(IkeSa& sa, Services& services, const std::vector<wire::Pay
                   "kernel refused an SPI: " + spi.error().reason);
   }
   child.spi_in = *spi;
-  child.spi_out = spi_value(choice->selected.peer_spi);
+  child.spi_out = esp_spi_value(choice->selected.peer_spi);
   child.algorithms = choice->selected.algorithms;
   // As responder, TSi is the peer's side.
   child.local_ts = match.narrowed.tsr;
@@ -370,7 +360,7 @@ ChildResponse respond(IkeSa& sa, Services& services, const std::vector<wire::Pay
   schedule(child, services);
   response.payloads.push_back(
       wire::Payload{wire::PayloadType::security_association, false,
-                    proposal::response_sa_payload(choice->selected, spi_bytes(child.spi_in))});
+                    proposal::response_sa_payload(choice->selected, esp_spi_bytes(child.spi_in))});
   if (!our_public_value.empty()) {
     response.payloads.push_back(wire::Payload{wire::PayloadType::key_exchange, false,
                                               wire::KePayload{group, our_public_value}});

@@ -2,6 +2,7 @@
 /// (auth_followups.hpp).
 
 #include "auth_followups.hpp"
+#include "../esp_spi.hpp"
 
 #include "ike/wire/message.hpp"
 
@@ -41,11 +42,6 @@ class AuthFailedResponder final : public Task {
   }
 };
 
-Bytes spi_bytes(std::uint32_t spi) {
-  return Bytes{static_cast<std::uint8_t>(spi >> 24), static_cast<std::uint8_t>(spi >> 16),
-               static_cast<std::uint8_t>(spi >> 8), static_cast<std::uint8_t>(spi)};
-}
-
 class RefusedChildDelete final : public Task {
  public:
   RefusedChildDelete(std::uint32_t our_spi, std::string child_name)
@@ -57,7 +53,7 @@ class RefusedChildDelete final : public Task {
                  "asking the peer to delete its half of refused CHILD SA '" + child_name_ + "'");
     out.push_back(
         wire::Payload{wire::PayloadType::delete_, false,
-                      wire::DeletePayload{wire::ProtocolId::esp, 4, {spi_bytes(our_spi_)}}});
+                      wire::DeletePayload{wire::ProtocolId::esp, 4, {esp_spi_bytes(our_spi_)}}});
     return TaskStatus::done;
   }
   // The peer answers with its SPI; it names nothing we still have.

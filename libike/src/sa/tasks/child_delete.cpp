@@ -7,16 +7,12 @@
 #include <memory>
 
 #include "../child_replacement.hpp"
+#include "../esp_spi.hpp"
 #include "tasks.hpp"
 
 namespace ike::sa {
 
 namespace {
-
-Bytes spi_bytes(std::uint32_t spi) {
-  return Bytes{static_cast<std::uint8_t>(spi >> 24), static_cast<std::uint8_t>(spi >> 16),
-               static_cast<std::uint8_t>(spi >> 8), static_cast<std::uint8_t>(spi)};
-}
 
 class ChildDeleteInitiator final : public Task {
  public:
@@ -40,9 +36,9 @@ class ChildDeleteInitiator final : public Task {
                      " (" + why_ + ")");
     // The peer drops its inbound SA on our request: stop sending with it now.
     withdraw_outbound_sa(sa, *child, services, why_);
-    out.push_back(
-        wire::Payload{wire::PayloadType::delete_, false,
-                      wire::DeletePayload{wire::ProtocolId::esp, 4, {spi_bytes(child->spi_in)}}});
+    out.push_back(wire::Payload{
+        wire::PayloadType::delete_, false,
+        wire::DeletePayload{wire::ProtocolId::esp, 4, {esp_spi_bytes(child->spi_in)}}});
     return TaskStatus::done;
   }
 

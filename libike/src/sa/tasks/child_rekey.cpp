@@ -18,6 +18,7 @@
 
 #include "../child_negotiation.hpp"
 #include "../child_replacement.hpp"
+#include "../esp_spi.hpp"
 #include "../rekey_rules.hpp"
 #include "child_exchange.hpp"
 #include "ike/wire/message.hpp"
@@ -27,18 +28,13 @@ namespace ike::sa {
 
 namespace {
 
-Bytes spi_bytes(std::uint32_t spi) {
-  return Bytes{static_cast<std::uint8_t>(spi >> 24), static_cast<std::uint8_t>(spi >> 16),
-               static_cast<std::uint8_t>(spi >> 8), static_cast<std::uint8_t>(spi)};
-}
-
 void announce_rekey(IkeSa& sa, Services& services, std::uint32_t old_serial, const ChildSa& fresh) {
-  services.publish(sa, EventKind::child_rekeyed,
-                   "CHILD SA '" + fresh.name() + "' #" + std::to_string(old_serial) +
-                       " rekeyed into #" + std::to_string(fresh.serial) + ", SPIs " +
-                       to_hex(spi_bytes(fresh.spi_in)) + "_i " + to_hex(spi_bytes(fresh.spi_out)) +
-                       "_o, " + proposal::describe(fresh.algorithms),
-                   fresh.serial);
+  services.publish(
+      sa, EventKind::child_rekeyed,
+      "CHILD SA '" + fresh.name() + "' #" + std::to_string(old_serial) + " rekeyed into #" +
+          std::to_string(fresh.serial) + ", SPIs " + to_hex(esp_spi_bytes(fresh.spi_in)) + "_i " +
+          to_hex(esp_spi_bytes(fresh.spi_out)) + "_o, " + proposal::describe(fresh.algorithms),
+      fresh.serial);
 }
 
 /// The old CHILD SA goes right after the rekey (RFC 7296 2.8), before any
@@ -74,7 +70,7 @@ class ChildRekeyInitiator final : public Task {
     old->state = ChildState::rekeying;
     nonce_ = make_child_nonce(services);
     out.push_back(wire::make_notify(wire::NotifyType::rekey_sa, {}, wire::ProtocolId::esp,
-                                    spi_bytes(old->spi_in)));
+                                    esp_spi_bytes(old->spi_in)));
     if (auto built = initiator_->build(sa, services, out, /*include_ke_groups=*/true); !built) {
       return give_up(sa, services, built.error().reason);
     }

@@ -4,17 +4,13 @@
 #include <memory>
 
 #include "../child_replacement.hpp"
+#include "../esp_spi.hpp"
 #include "ike/wire/message.hpp"
 #include "tasks.hpp"
 
 namespace ike::sa {
 
 namespace {
-
-Bytes spi_bytes(std::uint32_t spi) {
-  return Bytes{static_cast<std::uint8_t>(spi >> 24), static_cast<std::uint8_t>(spi >> 16),
-               static_cast<std::uint8_t>(spi >> 8), static_cast<std::uint8_t>(spi)};
-}
 
 class IkeDeleteInitiator final : public Task {
  public:
@@ -54,13 +50,12 @@ class InformationalResponder final : public Task {
       if (deletion->protocol != wire::ProtocolId::esp) continue;
       for (const auto& spi : deletion->spis) {
         if (spi.size() != 4) continue;
-        std::uint32_t value =
-            static_cast<std::uint32_t>(spi[0]) << 24 | spi[1] << 16 | spi[2] << 8 | spi[3];
+        std::uint32_t value = esp_spi_value(spi);
         auto* child = sa.find_child_by_outbound_spi(value);
         if (!child) continue;
         // A CHILD SA we are deleting ourselves is answered without its SPI
         // (RFC 7296 1.4.1: the request crossed ours).
-        if (child->state != ChildState::deleting) our_spis_.push_back(spi_bytes(child->spi_in));
+        if (child->state != ChildState::deleting) our_spis_.push_back(esp_spi_bytes(child->spi_in));
         // One a rekey replaced goes quietly, and its policies stay with the
         // CHILD SA that replaced it (child_replacement.hpp). Deleting one we
         // are rekeying wins over our rekey (RFC 7296 2.25.1).
