@@ -1,0 +1,74 @@
+#pragma once
+/// From the operator's files to what the engine runs: ipsec.conf,
+/// ipsec.secrets and ipsec.d/ become sa::Connections (left/right resolved to
+/// local/remote, proposals, selectors, lifetimes) and a Credentials store
+/// (PSKs, private keys, our certificates, CAs and CRLs). Errors name the file,
+/// line and reason; nothing is half-applied.
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ike/config/conn_config.hpp"
+#include "ike/crypto/pki/certificate.hpp"
+#include "ike/error.hpp"
+#include "ike/sa/connection.hpp"
+#include "ike/sa/credentials.hpp"
+#include "ike/sa/time.hpp"
+#include "ike/ts/ip_address.hpp"
+
+namespace ikev2d::setup {
+
+struct Paths {
+  std::filesystem::path ipsec_conf = "/etc/ikev2d/ipsec.conf";
+  std::filesystem::path ipsec_secrets = "/etc/ikev2d/ipsec.secrets";
+  /// cacerts/, certs/, private/, crls/ below it.
+  std::filesystem::path ipsec_d = "/etc/ikev2d/ipsec.d";
+};
+
+/// What the host knows about its own addresses: which of left/right is us,
+/// what %defaultroute means, and what a hostname resolves to.
+class HostAddresses {
+ public:
+  virtual ~HostAddresses() = default;
+  virtual bool is_local(const ike::IpAddress& address) const = 0;
+  /// The source address of the default route for the family (4 or 6).
+  virtual std::optional<ike::IpAddress> default_route_source(int ip_version) const = 0;
+  virtual ike::Result<std::vector<ike::IpAddress>> resolve(const std::string& hostname) const = 0;
+};
+
+/// Reads the running system: getifaddrs, the source address a connected UDP
+/// socket picks for a default-route destination, getaddrinfo.
+class SystemHostAddresses final : public HostAddresses {
+ public:
+  bool is_local(const ike::IpAddress& address) const override;
+  std::optional<ike::IpAddress> default_route_source(int ip_version) const override;
+  ike::Result<std::vector<ike::IpAddress>> resolve(const std::string& hostname) const override;
+};
+
+/// One conn section the daemon runs.
+struct ConnectionSetup {
+  ike::sa::ConnectionPtr connection;
+  ike::config::AutoAction auto_action = ike::config::AutoAction::ignore;
+  /// leftupdown (of the local side), empty when unset.
+  std::string updown_script;
+  /// The section as parsed, for `ikectl list-conns` and reload diffs.
+  std::shared_ptr<const ike::config::ConnConfig> source;
+};
+
+struct Configuration {
+  std::vector<ConnectionSetup> connections;
+  std::shared_ptr<const ike::sa::Credentials> credentials;
+  /// Every certificate loaded (ours and CAs), for `ikectl list-certs`.
+  std::vector<ike::pki::CertificatePtr> certificates;
+  ike::config::SetupConfig setup;
+};
+
+/// Loads and checks everything; an error names file, line and reason
+/// ("/etc/ikev2d/ipsec.conf:12: leftcert: cannot read ipsec.d/certs/gw.pem: No such file").
+ike::Result<Configuration> load_configuration(const Paths& paths, const HostAddresses& host,
+                                              ike::sa::WallTime now);
+
+}  // namespace ikev2d::setup
