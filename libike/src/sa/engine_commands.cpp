@@ -1,0 +1,97 @@
+/// Operator commands (`ikectl up/down/rekey`): start, tear down and rekey the
+/// IKE and CHILD SAs of a connection.
+
+#include "engine_impl.hpp"
+#include "scheduled_work.hpp"
+#include "tasks/tasks.hpp"
+
+namespace ike::sa {
+
+IkeSa& Engine::Impl::start_initiator(ConnectionPtr connection, const ChildConfig* child,
+                                     MonoTime now) {
+  auto& sa = create_sa(connection, /*initiator=*/true, now);
+  sa.local = Endpoint{connection->local_address, connection->local_port};
+  sa.remote = Endpoint{connection->remote_address, connection->remote_port};
+  sa.state = IkeState::connecting;
+  sa.queued.push_back(make_ike_init_initiator());
+  sa.queued.push_back(make_ike_auth_initiator(child));
+  start_next_request(sa);
+  return sa;
+}
+
+Result<std::uint32_t> Engine::Impl::initiate(std::string_view connection_name,
+                                             std::string_view child_name, MonoTime now) {
+  auto it = connections.find(connection_name);
+  if (it == connections.end()) {
+    return make_error(Errc::invalid_argument,
+                      "no connection named '" + std::string(connection_name) + "'");
+  }
+  const auto& connection = it->second;
+  const ChildConfig* child = nullptr;
+  if (!child_name.empty()) {
+    child = connection->child(child_name);
+    if (!child) {
+      return make_error(Errc::invalid_argument, "connection '" + connection->name +
+                                                    "' has no CHILD SA named '" +
+                                                    std::string(child_name) + "'");
+    }
+  } else if (!connection->children.empty()) {
+    child = &connection->children.front();
+  }
+  if (auto* existing = usable_ike_sa(*connection)) {
+    // One IKE SA per connection (strongSwan issue 1801): the CHILD SA comes
+    // with CREATE_CHILD_SA once the IKE SA is up (RFC 7296 1.3.1).
+    if (child) existing->queued.push_back(make_child_create_initiator(*child));
+    start_next_request(*existing);
+    return existing->serial;
+  }
+  if (connection->remote_address.is_zero()) {
+    return make_error(Errc::invalid_argument,
+                      "connection '" + connection->name + "' has no remote address to initiate to");
+  }
+  return start_initiator(connection, child, now).serial;
+}
+
+Status Engine::Impl::terminate(std::string_view connection_name) {
+  bool found = false;
+  for (auto& [spi, sa] : sas) {
+    if (sa->connection->name != connection_name || sa->state == IkeState::destroying) continue;
+    found = true;
+    if (sa->state == IkeState::established) {
+      sa->state = IkeState::deleting;
+      sa->queued.clear();
+      sa->queued.push_back(make_ike_delete_initiator());
+      start_next_request(*sa);
+    } else {
+      destroy_sa(*sa, "terminated by operator");
+    }
+  }
+  if (!found) {
+    return make_error(Errc::invalid_argument,
+                      "no IKE SA of connection '" + std::string(connection_name) + "'");
+  }
+  return {};
+}
+
+Status Engine::Impl::rekey(std::string_view connection_name, bool ike) {
+  bool found = false;
+  for (auto& [spi, sa] : sas) {
+    if (sa->connection->name != connection_name || sa->state != IkeState::established) continue;
+    found = true;
+    if (ike) {
+      sa->rekey_at.reset();
+      sa->queued.push_back(make_ike_rekey_initiator());
+    } else {
+      for (auto& child : sa->children)
+        queue_child_rekey(*sa, child, services, "operator");
+    }
+    start_next_request(*sa);
+  }
+  if (!found) {
+    return make_error(Errc::invalid_argument,
+                      "no established IKE SA of connection '" + std::string(connection_name) + "'");
+  }
+  return {};
+}
+
+}  // namespace ike::sa

@@ -1,0 +1,133 @@
+/// A datagram to its IKE SA (by our SPI), or to a new responder IKE SA for an
+/// IKE_SA_INIT request, behind the cookie gate (RFC 7296 2.6); malformed
+/// IKE_SA_INIT requests are answered without state (2.21.1).
+
+#include "engine_impl.hpp"
+#include "ike/wire/exchange_rules.hpp"
+
+namespace ike::sa {
+
+void Engine::Impl::route_datagram(const Datagram& datagram) {
+  auto message = wire::decode_message(datagram.bytes);
+  if (!message) {
+    if (auto header = wire::peek_header(datagram.bytes)) {
+      respond_to_stranger(datagram, *header, message.error());
+    }
+    return;
+  }
+  const auto& header = message->header;
+  if (header.exchange == wire::ExchangeType::ike_sa_init && !header.is_response() &&
+      header.spi_responder == 0) {
+    handle_new_ike_sa_init(*message, datagram);
+    return;
+  }
+  // Our SPI is SPIr in messages from the original initiator, SPIi otherwise.
+  auto our_spi = header.from_initiator() ? header.spi_responder : header.spi_initiator;
+  auto it = sas.find(our_spi);
+  if (it != sas.end() && it->second->state != IkeState::destroying) {
+    receive(*it->second, *message, datagram);
+  }
+}
+
+const Connection* Engine::Impl::connection_for(const Datagram& datagram) const {
+  // The first connection whose addresses admit this peer; identities are
+  // checked later, in IKE_AUTH.
+  for (const auto& [name, connection] : connections) {
+    bool local_ok =
+        connection->local_address.is_zero() || connection->local_address == datagram.local.address;
+    bool remote_ok = connection->remote_address.is_zero() ||
+                     connection->remote_address == datagram.remote.address;
+    if (local_ok && remote_ok &&
+        connection->local_address.family() == datagram.local.address.family()) {
+      return connection.get();
+    }
+  }
+  for (const auto& [name, connection] : connections) {
+    bool remote_ok = connection->remote_address.is_zero() ||
+                     connection->remote_address == datagram.remote.address;
+    if (remote_ok && connection->local_address.is_zero()) return connection.get();
+  }
+  return nullptr;
+}
+
+void Engine::Impl::respond_to_stranger(const Datagram& datagram, const wire::IkeHeader& header,
+                                       const Error& error) {
+  // RFC 7296 2.21.1: an unprotected IKE_SA_INIT request that cannot be parsed
+  // is answered with a notify in an IKE_SA_INIT response; nothing else is.
+  if (header.is_response() || header.exchange != wire::ExchangeType::ike_sa_init) return;
+  wire::IkeHeader reply = header;
+  reply.major_version = 2;
+  reply.minor_version = 0;
+  reply.flags = wire::IkeHeader::kFlagResponse;
+  std::vector<wire::Payload> payloads;
+  auto notify = wire::notify_for_error(error);
+  payloads.push_back(wire::make_notify(notify.type, notify.data));
+  outbox.push_back(
+      Datagram{datagram.local, datagram.remote, wire::encode_message(reply, payloads)});
+}
+
+void Engine::Impl::handle_new_ike_sa_init(const wire::Message& message, const Datagram& datagram) {
+  const auto& header = message.header;
+  auto known = by_initiator_spi.find({header.spi_initiator, endpoint_key(datagram.remote)});
+  if (known != by_initiator_spi.end()) {
+    if (auto it = sas.find(known->second); it != sas.end()) {
+      receive(*it->second, message, datagram);
+      return;
+    }
+  }
+  if (!passes_cookie_gate(message, datagram)) return;
+  const Connection* connection = connection_for(datagram);
+  if (!connection) {
+    Event event;
+    event.kind = EventKind::log;
+    event.level = LogLevel::warning;
+    event.message = "IKE_SA_INIT from " + datagram.remote.to_string() +
+                    " matches no connection; answering NO_PROPOSAL_CHOSEN";
+    services.events.publish(event);
+    wire::IkeHeader reply = header;
+    reply.flags = wire::IkeHeader::kFlagResponse;
+    std::vector<wire::Payload> payloads{wire::make_notify(wire::NotifyType::no_proposal_chosen)};
+    outbox.push_back(
+        Datagram{datagram.local, datagram.remote, wire::encode_message(reply, payloads)});
+    return;
+  }
+  auto& sa =
+      create_sa(connections.find(connection->name)->second, /*initiator=*/false, services.now);
+  sa.spi_i = header.spi_initiator;
+  sa.local = datagram.local;
+  sa.remote = datagram.remote;
+  sa.state = IkeState::connecting;
+  sa.half_open_deadline = services.now + settings.half_open_timeout;
+  ++half_open;
+  by_initiator_spi[{sa.spi_i, endpoint_key(sa.remote)}] = sa.spi_r;
+  receive(sa, message, datagram);
+}
+
+bool Engine::Impl::passes_cookie_gate(const wire::Message& message, const Datagram& datagram) {
+  // RFC 7296 2.6: below the threshold no cookie is asked for.
+  if (half_open < settings.cookie_threshold) return true;
+  const auto& header = message.header;
+  const auto* nonce =
+      wire::find_body<wire::NoncePayload>(message.payloads, wire::PayloadType::nonce);
+  if (!nonce) return false;  // nothing to bind a cookie to; dropped without state
+  // A retried request carries the COOKIE as its first payload.
+  const auto& payloads = message.payloads;
+  if (!payloads.empty() && payloads.front().type == wire::PayloadType::notify) {
+    const auto& first = std::get<wire::NotifyPayload>(payloads.front().body);
+    if (first.type == wire::NotifyType::cookie &&
+        cookies.verify(first.data, nonce->data, datagram.remote.address, header.spi_initiator,
+                       services.now)) {
+      return true;
+    }
+  }
+  wire::IkeHeader reply = header;
+  reply.flags = wire::IkeHeader::kFlagResponse;
+  reply.spi_responder = 0;
+  std::vector<wire::Payload> answer{wire::make_notify(
+      wire::NotifyType::cookie,
+      cookies.make(nonce->data, datagram.remote.address, header.spi_initiator, services.now))};
+  outbox.push_back(Datagram{datagram.local, datagram.remote, wire::encode_message(reply, answer)});
+  return false;
+}
+
+}  // namespace ike::sa

@@ -1,0 +1,84 @@
+/// Time on the IKE SAs: half-open timeouts, retransmits and giving up on a
+/// peer (RFC 7296 2.4), then the scheduled work (rekeys, expiries, liveness;
+/// scheduled_work.cpp), and the engine's next deadline.
+
+#include "engine_impl.hpp"
+#include "scheduled_work.hpp"
+#include "tasks/liveness.hpp"
+#include "tasks/tasks.hpp"
+
+namespace ike::sa {
+
+void Engine::Impl::run_timers(MonoTime now) {
+  for (auto& [spi, sa] : sas)
+    on_timer(*sa, now);
+}
+
+void Engine::Impl::give_up_on_peer(IkeSa& sa, const std::string& reason) {
+  // RFC 7296 2.4: an established peer that stops answering is dead; its
+  // CHILD SAs' dpd_action says what follows (liveness.hpp).
+  bool was_up = sa.state == IkeState::established || sa.state == IkeState::rekeying;
+  if (!was_up) {
+    destroy_sa(sa, reason);
+    return;
+  }
+  auto plan = plan_dead_peer(sa, services);
+  auto connection = sa.connection;
+  destroy_sa(sa, reason);
+  if (!plan.restart) return;
+  restarts.push_back(Restart{connection, std::move(plan.restart_children)});
+}
+
+void Engine::Impl::start_restarts(MonoTime now) {
+  auto pending = std::move(restarts);
+  restarts.clear();
+  for (auto& restart : pending) {
+    const auto& children = restart.children;
+    auto& sa =
+        start_initiator(restart.connection, children.empty() ? nullptr : children.front(), now);
+    for (std::size_t i = 1; i < children.size(); ++i)
+      sa.queued.push_back(make_child_create_initiator(*children[i]));
+  }
+}
+
+void Engine::Impl::on_timer(IkeSa& sa, MonoTime now) {
+  if (sa.state == IkeState::destroying) return;
+  if (sa.half_open_deadline && now >= *sa.half_open_deadline && sa.state != IkeState::established) {
+    destroy_sa(sa, "half-open IKE SA timed out");
+    return;
+  }
+  switch (sa.requests.on_timer(now, sa.connection->retransmit)) {
+    case RequestWindow::TimerOutcome::nothing:
+      break;
+    case RequestWindow::TimerOutcome::retransmit:
+      services.log(sa, LogLevel::info,
+                   "retransmitting request " + std::to_string(*sa.requests.in_flight_id()));
+      send_datagrams(sa, sa.requests.datagrams());
+      break;
+    case RequestWindow::TimerOutcome::give_up:
+      give_up_on_peer(sa, "peer did not answer request " +
+                              std::to_string(*sa.requests.in_flight_id()) + " after " +
+                              std::to_string(sa.connection->retransmit.tries) + " retransmissions");
+      return;
+  }
+  if (auto reason = run_scheduled_work(sa, services)) {
+    destroy_sa(sa, *reason);
+    return;
+  }
+  start_next_request(sa);
+}
+
+std::optional<MonoTime> Engine::Impl::next_deadline() const {
+  std::optional<MonoTime> earliest;
+  auto consider = [&](std::optional<MonoTime> when) {
+    if (when && (!earliest || *when < *earliest)) earliest = when;
+  };
+  for (const auto& [spi, sa] : sas) {
+    consider(sa->requests.deadline());
+    if (sa->state != IkeState::established) consider(sa->half_open_deadline);
+    consider(scheduled_deadline(*sa));
+  }
+  return earliest;
+}
+
+}  // namespace ike::sa
