@@ -21,11 +21,32 @@
 ///     "local_ts":[s],"remote_ts":[s],"encapsulated":b,
 ///     "bytes_in":n,"packets_in":n,"bytes_out":n,"packets_out":n,
 ///     "rekey_in_seconds":n|null}]}
+///
+/// "connection" record (list-conns), as ikectl expects it; ikectl prints
+/// every field it finds, these first and in this order, and tolerates any
+/// missing one: {"type":"connection","name":s,"auto":s,"local":s,"remote":s,
+///   "local_id":s,"remote_id":s,"local_auth":s,"remote_auth":s,
+///   "ike_proposals":[s],"children":[{"name":s,"mode":s,"local_ts":[s],
+///     "remote_ts":[s],"esp_proposals":[s]}]}
+///
+/// "certificate" record (list-certs): {"type":"certificate","subject":s,
+///   "issuer":s,"serial":"hex","not_before":s,"not_after":s,
+///   "fingerprint_sha256":"hex","has_private_key":b,"is_ca":b}
+///
+/// "result" line: {"type":"result","ok":true} plus whatever the handler put
+/// in finish_ok(); a "message":s is printed by ikectl. On failure
+/// {"type":"result","ok":false,"error":s}; ikectl prints
+/// "ikectl: <command words>: <error>" and exits 1.
+///
+/// "log" line: "level" is one of kLogLevels, "subsystem" (optional) one of
+/// kLogSubsystems; ikectl prints "[level] <sa or connection> <message>".
 
+#include <array>
 #include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 
 #include <nlohmann/json.hpp>
@@ -34,34 +55,61 @@ namespace ikev2d::control {
 
 inline constexpr std::size_t kMaxRequestBytes = 4096;
 
+/// Where ikev2d listens and ikectl connects unless told otherwise.
+inline constexpr std::string_view kDefaultSocketPath = "/run/ikev2d/ikev2d.sock";
+
+/// Connection and CHILD names: 1..kMaxNameLength characters of [A-Za-z0-9._-].
+inline constexpr std::size_t kMaxNameLength = 64;
+
+/// The levels `ikectl log` accepts, most verbose first.
+inline constexpr std::array<std::string_view, 4> kLogLevels = {"debug", "info", "warning", "error"};
+
+/// The subsystems `ikectl log LEVEL SUBSYSTEM` accepts, and the values of a
+/// "log" line's "subsystem" field: ike (the IKE engine: exchanges, SAs),
+/// cfg (configuration and credentials loading), knl (XFRM kernel interface),
+/// net (UDP sockets, NAT-T), ctl (this control socket), updown (scripts).
+inline constexpr std::array<std::string_view, 6> kLogSubsystems = {"ike", "cfg", "knl",
+                                                                   "net", "ctl", "updown"};
+
 /// `ikectl up NAME [CHILD]`: initiate and stream the negotiation's log lines
 /// until the CHILD SA is installed (ok) or the negotiation failed (error).
 struct UpCommand {
   std::string connection;
   std::string child;  ///< empty: the connection's first CHILD
+  bool operator==(const UpCommand&) const = default;
 };
 struct DownCommand {
   std::string connection;
+  bool operator==(const DownCommand&) const = default;
 };
 struct StatusCommand {
   std::optional<std::string> connection;  ///< nullopt: every connection
+  bool operator==(const StatusCommand&) const = default;
 };
-struct ReloadCommand {};
-struct ListConnectionsCommand {};
-struct ListCertificatesCommand {};
+struct ReloadCommand {
+  bool operator==(const ReloadCommand&) const = default;
+};
+struct ListConnectionsCommand {
+  bool operator==(const ListConnectionsCommand&) const = default;
+};
+struct ListCertificatesCommand {
+  bool operator==(const ListCertificatesCommand&) const = default;
+};
 struct RekeyCommand {
   std::string connection;
   bool ike = false;  ///< --ike: the IKE SA, otherwise its CHILD SAs
+  bool operator==(const RekeyCommand&) const = default;
 };
 /// `ikectl log LEVEL [SUBSYSTEM]`: levels debug|info|warning|error.
 struct LogCommand {
   std::string level;
   std::optional<std::string> subsystem;  ///< nullopt: every subsystem
+  bool operator==(const LogCommand&) const = default;
 };
 
-using Command = std::variant<UpCommand, DownCommand, StatusCommand, ReloadCommand,
-                             ListConnectionsCommand, ListCertificatesCommand, RekeyCommand,
-                             LogCommand>;
+using Command =
+    std::variant<UpCommand, DownCommand, StatusCommand, ReloadCommand, ListConnectionsCommand,
+                 ListCertificatesCommand, RekeyCommand, LogCommand>;
 
 /// Where a command's replies go. Lives as long as a holder keeps it (an `up`
 /// keeps it until its negotiation ends); writes after the client has gone are
