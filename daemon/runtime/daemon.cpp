@@ -1,0 +1,261 @@
+#include "runtime/daemon.hpp"
+
+#include <csignal>
+#include <filesystem>
+#include <system_error>
+
+#include "runtime/updown_hook.hpp"
+
+namespace ikev2d::runtime {
+
+namespace asio = boost::asio;
+using ike::MonoTime;
+
+namespace {
+
+/// How long shutdown waits for the peers to acknowledge our deletes.
+constexpr auto kShutdownGrace = std::chrono::seconds(2);
+/// STATUS= at most this often.
+constexpr auto kStatusInterval = std::chrono::seconds(1);
+
+MonoTime mono_now() {
+  return std::chrono::steady_clock::now();
+}
+
+}  // namespace
+
+Daemon::Daemon(RuntimeOptions options, Logger& logger)
+    : options_(std::move(options)),
+      logger_(logger),
+      engine_timer_(io_),
+      status_timer_(io_),
+      shutdown_timer_(io_),
+      signals_(io_),
+      notifier_(SystemdNotifier::from_environment()),
+      status_throttle_(kStatusInterval) {}
+
+Daemon::~Daemon() {
+  // The event descriptor belongs to the XFRM driver, not to Asio.
+  if (kernel_events_) kernel_events_->release();
+}
+
+ike::Status Daemon::start() {
+  auto loaded = load();
+  if (!loaded) return loaded.error();
+  for (const auto& warning : loaded->warnings)
+    logger_.warning(Subsystem::cfg, warning);
+
+  std::error_code ignored;
+  std::filesystem::create_directories(options_.runtime_dir, ignored);
+  auto kernel = xfrm::XfrmKernel::open(xfrm::XfrmOptions{options_.ownership_ledger()});
+  if (!kernel) return ike::make_error(kernel.error().code, "XFRM: " + kernel.error().reason);
+  kernel_ = std::move(*kernel);
+  // What a crashed predecessor installed must not linger (xfrm_kernel.hpp).
+  if (auto removed = kernel_->remove_owned(); !removed) {
+    logger_.warning(Subsystem::knl,
+                    "removing leftovers of a previous run: " + removed.error().reason);
+  }
+  shard_ = std::make_unique<Shard>(ike::sa::EngineSettings{}, *kernel_, *this, loaded->credentials);
+  if (auto opened = open_sockets(); !opened) return opened;
+  watch_kernel_events();
+
+  control::ControlServerOptions control_options;
+  control_options.socket_path = options_.control_socket().string();
+  control_options.log = [this](const std::string& line) { logger_.warning(Subsystem::ctl, line); };
+  control_ = std::make_unique<control::ControlServer>(io_, *this, std::move(control_options));
+  if (auto listening = control_->start(); !listening) {
+    return ike::make_error(
+        listening.error().code,
+        "control socket " + options_.control_socket().string() + ": " + listening.error().reason);
+  }
+  updown_ = std::make_unique<UpdownHook>(io_, logger_);
+
+  ReloadPlan plan = plan_reload({}, loaded->connections);
+  apply(plan, *loaded, /*starting=*/true);
+  config_ = std::move(*loaded);
+  index_configuration();
+  watch_signals();
+  after_input();
+  logger_.info(Subsystem::cfg, "ikev2d started: " + std::to_string(config_.connections.size()) +
+                                   " connection(s) loaded");
+  if (auto sent = notifier_.notify("READY=1\nSTATUS=0 IKE SAs, 0 CHILD SAs"); !sent) {
+    logger_.warning(Subsystem::ctl, sent.error().reason);
+  }
+  return {};
+}
+
+int Daemon::run() {
+  while (!stopped_) {
+    try {
+      io_.run();
+      break;
+    } catch (const std::exception& error) {
+      // No exception may cross a handler (STYLE.md 8); if one does, log it
+      // and keep serving rather than leave SAs behind.
+      logger_.error(Subsystem::net,
+                    std::string("unexpected exception in the loop: ") + error.what());
+    }
+  }
+  return exit_code_;
+}
+
+MonoTime Daemon::begin_input() {
+  shard_->set_wall_time(std::chrono::system_clock::now());
+  return mono_now();
+}
+
+void Daemon::after_input() {
+  if (!shard_) return;
+  send_output();
+  process_pending_events();
+  rearm_timer();
+  update_status(mono_now());
+  if (stopping_ && shard_->engine().ike_sas().empty()) finish_shutdown();
+}
+
+void Daemon::rearm_timer() {
+  if (stopped_) return;
+  auto deadline = shard_->engine().next_deadline();
+  if (!down_waits_.empty()) {
+    for (const auto& wait : down_waits_) {
+      if (!deadline || wait.deadline < *deadline) deadline = wait.deadline;
+    }
+  }
+  if (deadline == armed_for_) return;
+  armed_for_ = deadline;
+  if (!deadline) {
+    engine_timer_.cancel();
+    return;
+  }
+  engine_timer_.expires_at(*deadline);
+  engine_timer_.async_wait([this, armed = *deadline](const boost::system::error_code& error) {
+    if (error || stopped_ || armed_for_ != armed) return;
+    armed_for_.reset();
+    on_timer();
+  });
+}
+
+void Daemon::on_timer() {
+  MonoTime now = begin_input();
+  shard_->engine().handle_timeout(now);
+  check_down_waits(now);
+  after_input();
+}
+
+void Daemon::update_status(MonoTime now) {
+  if (!notifier_.enabled() || !status_dirty_) return;
+  std::size_t ike_count = 0, child_count = 0;
+  for (const auto* sa : shard_->engine().ike_sas()) {
+    if (sa->state == ike::sa::IkeState::established || sa->state == ike::sa::IkeState::rekeying) {
+      ++ike_count;
+    }
+    for (const auto& child : sa->children) {
+      child_count += child.state == ike::sa::ChildState::installed ||
+                     child.state == ike::sa::ChildState::rekeying;
+    }
+  }
+  status_dirty_ = false;
+  std::string text =
+      std::to_string(ike_count) + " IKE SAs, " + std::to_string(child_count) + " CHILD SAs";
+  if (auto due = status_throttle_.offer(text, now)) {
+    (void)notifier_.notify("STATUS=" + *due);
+  } else if (auto until = status_throttle_.pending_until()) {
+    status_timer_.expires_at(*until);
+    status_timer_.async_wait([this](const boost::system::error_code& error) {
+      if (error || stopped_) return;
+      if (auto due = status_throttle_.take_due(mono_now())) {
+        (void)notifier_.notify("STATUS=" + *due);
+      }
+    });
+  }
+}
+
+void Daemon::watch_signals() {
+  signals_.add(SIGTERM);
+  signals_.add(SIGINT);
+  signals_.add(SIGHUP);
+  signals_.async_wait([this](const boost::system::error_code& error, int signal) {
+    if (error) return;
+    if (signal == SIGHUP) {
+      auto reloaded = reload();
+      if (reloaded) {
+        logger_.info(Subsystem::cfg, "SIGHUP: reloaded: " + *reloaded);
+      } else {
+        logger_.error(Subsystem::cfg, "SIGHUP: reload failed, running configuration kept: " +
+                                          reloaded.error().reason);
+      }
+      watch_signals();
+      return;
+    }
+    if (stopping_) {
+      logger_.warning(Subsystem::net, "second signal: stopping without waiting for the peers");
+      finish_shutdown();
+      return;
+    }
+    begin_shutdown(signal == SIGTERM ? "SIGTERM" : "SIGINT");
+    watch_signals();
+  });
+}
+
+void Daemon::begin_shutdown(const std::string& why) {
+  stopping_ = true;
+  (void)notifier_.notify("STOPPING=1");
+  logger_.info(Subsystem::net, why + ": deleting every IKE SA, then leaving");
+  if (control_) control_->stop();
+  up_waits_.fail_all("ikev2d is shutting down");
+  MonoTime now = begin_input();
+  // Every connection with an SA, including those a reload removed.
+  std::vector<std::string> names;
+  for (const auto* sa : shard_->engine().ike_sas()) {
+    const std::string& name = sa->connection->name;
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  }
+  for (const auto& name : names) {
+    if (auto done = shard_->engine().terminate(name, now); !done) {
+      logger_.warning(Subsystem::ike, "terminate " + name + ": " + done.error().reason);
+    }
+  }
+  shutdown_timer_.expires_after(kShutdownGrace);
+  shutdown_timer_.async_wait([this](const boost::system::error_code& error) {
+    if (error || stopped_) return;
+    logger_.info(Subsystem::net, "shutdown: " + std::to_string(shard_->engine().ike_sas().size()) +
+                                     " IKE SA(s) did not finish deleting in time");
+    finish_shutdown();
+  });
+  after_input();
+}
+
+void Daemon::finish_shutdown() {
+  if (stopped_) return;
+  stopped_ = true;
+  // Kernel state goes first, while the engine's view is still around for the log.
+  if (kernel_) {
+    if (auto removed = kernel_->remove_owned(); !removed) {
+      logger_.error(Subsystem::knl, "removing our SAs and policies: " + removed.error().reason);
+      exit_code_ = 1;
+    } else {
+      logger_.info(Subsystem::knl, "removed every SA and policy of ours");
+    }
+  }
+  for (auto& waiter : down_waits_)
+    waiter.reply->finish_ok();
+  down_waits_.clear();
+  engine_timer_.cancel();
+  status_timer_.cancel();
+  shutdown_timer_.cancel();
+  boost::system::error_code ignored;
+  signals_.cancel(ignored);
+  if (kernel_events_) {
+    kernel_events_->cancel(ignored);
+    kernel_events_->release();
+    kernel_events_.reset();
+  }
+  for (auto& socket : sockets_)
+    socket->close();
+  if (control_) control_->stop();
+  if (updown_) updown_->stop();
+  logger_.info(Subsystem::net, "ikev2d stopped");
+  io_.stop();
+}
+
+}  // namespace ikev2d::runtime

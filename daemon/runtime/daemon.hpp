@@ -1,0 +1,152 @@
+#pragma once
+/// ikev2d's loop (issue 4): one Boost.Asio io_context on one thread. Inputs —
+/// UDP datagrams, the engine's timer, XFRM events, control commands, signals —
+/// go to the Shard that owns the engine; after each input the daemon sends
+/// what the engine queued (poll_transmit), re-arms the one timer at
+/// next_deadline() and acts on the engine's events (log lines, `ikectl up`
+/// replies, updown scripts, sd_notify STATUS).
+///
+/// Start-up: load the configuration (refuse to start on an error), open XFRM
+/// and remove what a crashed predecessor left (remove_owned), bind the UDP
+/// sockets, serve the control socket, apply auto=route/start, READY=1.
+/// Shutdown (SIGTERM/SIGINT): STOPPING=1, delete every IKE SA and give the
+/// deletes up to two seconds, then remove_owned() so nothing of ours stays in
+/// the kernel, exit 0. SIGHUP and `ikectl reload` reload (reload_plan.hpp).
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "control/command.hpp"
+#include "control/control_server.hpp"
+#include "ike/sa/events.hpp"
+#include "runtime/ike_socket.hpp"
+#include "runtime/logger.hpp"
+#include "runtime/options.hpp"
+#include "runtime/reload_plan.hpp"
+#include "runtime/sd_notify.hpp"
+#include "runtime/shard.hpp"
+#include "runtime/up_tracker.hpp"
+#include "setup/configuration.hpp"
+#include "xfrm/xfrm_kernel.hpp"
+
+namespace ikev2d::runtime {
+
+class UpdownHook;
+
+class Daemon final : public control::CommandHandler,
+                     public ike::sa::EventSink,
+                     public xfrm::KernelEventHandler {
+ public:
+  Daemon(RuntimeOptions options, Logger& logger);
+  ~Daemon() override;
+  Daemon(const Daemon&) = delete;
+  Daemon& operator=(const Daemon&) = delete;
+
+  /// Everything before READY=1; an error is the reason the daemon refuses
+  /// to start ("/etc/ikev2d/ipsec.conf:12: ...").
+  ike::Status start();
+  /// Runs the loop until shutdown has finished; the exit code.
+  int run();
+
+  // control::CommandHandler (command handling: daemon_commands.cpp)
+  void handle(const control::Command& command, control::ReplyStreamPtr reply) override;
+  // ike::sa::EventSink (daemon_events.cpp)
+  void publish(const ike::sa::Event& event) override;
+  // xfrm::KernelEventHandler (daemon_events.cpp)
+  void on_acquire(const ike::sa::KernelAcquire& acquire) override;
+  void on_expire(const ike::sa::KernelExpire& expire) override;
+  void on_mapping(const ike::sa::KernelMapping& mapping) override;
+
+ private:
+  /// An engine event kept until the input that raised it is done.
+  struct PendingEvent {
+    ike::sa::Event event;
+    std::string child_name;
+  };
+  /// `ikectl down` waiting for its IKE SAs to go.
+  struct DownWait {
+    std::vector<std::uint32_t> serials;
+    control::ReplyStreamPtr reply;
+    ike::MonoTime deadline;
+  };
+
+  // --- network (daemon_network.cpp)
+  ike::Status open_sockets();
+  void watch_socket(IkeSocket& socket);
+  void on_socket_readable(IkeSocket& socket);
+  IkeSocket* socket_for(const ike::sa::Datagram& datagram);
+  void send_output();
+  void watch_kernel_events();
+  // --- after every input (daemon.cpp)
+  /// Sets the wall time and returns "now" for an input.
+  ike::MonoTime begin_input();
+  void after_input();
+  void rearm_timer();
+  void on_timer();
+  void update_status(ike::MonoTime now);
+  // --- configuration (daemon_config.cpp)
+  ike::Result<setup::Configuration> load() const;
+  void apply(const ReloadPlan& plan, const setup::Configuration& loaded, bool starting);
+  /// `ikectl reload` / SIGHUP: a summary, or the reason nothing changed.
+  ike::Result<std::string> reload();
+  void act_on_auto(const setup::ConnectionSetup& setup, ike::MonoTime now);
+  void index_configuration();
+  // --- events (daemon_events.cpp)
+  void process_pending_events();
+  void check_down_waits(ike::MonoTime now);
+  // --- commands (daemon_commands.cpp)
+  void command_up(const control::UpCommand& up, control::ReplyStreamPtr reply);
+  void command_down(const control::DownCommand& down, control::ReplyStreamPtr reply);
+  void command_status(const control::StatusCommand& status, control::ReplyStreamPtr reply);
+  void stream_status(std::shared_ptr<std::vector<std::uint32_t>> serials, std::size_t next,
+                     std::optional<std::string> connection, control::ReplyStreamPtr reply);
+  void command_reload(control::ReplyStreamPtr reply);
+  void command_list_connections(control::ReplyStreamPtr reply);
+  void command_list_certificates(control::ReplyStreamPtr reply);
+  void command_rekey(const control::RekeyCommand& rekey, control::ReplyStreamPtr reply);
+  void command_log(const control::LogCommand& log, control::ReplyStreamPtr reply);
+  // --- signals and shutdown (daemon.cpp)
+  void watch_signals();
+  void begin_shutdown(const std::string& why);
+  void finish_shutdown();
+
+  RuntimeOptions options_;
+  Logger& logger_;
+  boost::asio::io_context io_;
+  setup::SystemHostAddresses host_;
+  setup::Configuration config_;
+  /// config_.connections by name (rebuilt when config_ changes).
+  std::unordered_map<std::string, const setup::ConnectionSetup*> setup_by_name_;
+  std::unique_ptr<xfrm::XfrmKernel> kernel_;
+  std::unique_ptr<Shard> shard_;
+  std::vector<std::unique_ptr<IkeSocket>> sockets_;
+  std::optional<boost::asio::posix::stream_descriptor> kernel_events_;
+  boost::asio::steady_timer engine_timer_;
+  std::optional<ike::MonoTime> armed_for_;
+  boost::asio::steady_timer status_timer_;
+  boost::asio::steady_timer shutdown_timer_;
+  boost::asio::signal_set signals_;
+  std::unique_ptr<control::ControlServer> control_;
+  std::unique_ptr<UpdownHook> updown_;
+  SystemdNotifier notifier_;
+  StatusThrottle status_throttle_;
+  UpTracker up_waits_;
+  std::vector<DownWait> down_waits_;
+  std::vector<PendingEvent> pending_events_;
+  bool status_dirty_ = true;
+  bool stopping_ = false;
+  bool stopped_ = false;
+  int exit_code_ = 0;
+  std::uint64_t dropped_datagrams_ = 0;
+};
+
+}  // namespace ikev2d::runtime

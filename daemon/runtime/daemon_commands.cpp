@@ -1,0 +1,234 @@
+// Control commands (control/command.hpp), on the loop thread.
+
+#include <boost/asio/post.hpp>
+
+#include "runtime/config_records.hpp"
+#include "runtime/daemon.hpp"
+#include "runtime/status_record.hpp"
+
+namespace ikev2d::runtime {
+
+using nlohmann::json;
+
+namespace {
+
+/// Status records built per turn of the loop: big enough to be cheap, small
+/// enough that 100,000 SAs do not hold IKE up for long.
+constexpr std::size_t kStatusBatch = 512;
+/// How long `ikectl down` waits for the peer's answers before replying.
+constexpr auto kDownWait = std::chrono::seconds(3);
+
+json message(std::string text) {
+  json result = json::object();
+  result["message"] = std::move(text);
+  return result;
+}
+
+}  // namespace
+
+void Daemon::handle(const control::Command& command, control::ReplyStreamPtr reply) {
+  if (stopping_) {
+    reply->finish_error("ikev2d is shutting down");
+    return;
+  }
+  std::visit(
+      [&](const auto& typed) {
+        using T = std::decay_t<decltype(typed)>;
+        if constexpr (std::is_same_v<T, control::UpCommand>) {
+          command_up(typed, reply);
+        } else if constexpr (std::is_same_v<T, control::DownCommand>) {
+          command_down(typed, reply);
+        } else if constexpr (std::is_same_v<T, control::StatusCommand>) {
+          command_status(typed, reply);
+        } else if constexpr (std::is_same_v<T, control::ReloadCommand>) {
+          command_reload(reply);
+        } else if constexpr (std::is_same_v<T, control::ListConnectionsCommand>) {
+          command_list_connections(reply);
+        } else if constexpr (std::is_same_v<T, control::ListCertificatesCommand>) {
+          command_list_certificates(reply);
+        } else if constexpr (std::is_same_v<T, control::RekeyCommand>) {
+          command_rekey(typed, reply);
+        } else if constexpr (std::is_same_v<T, control::LogCommand>) {
+          command_log(typed, reply);
+        }
+      },
+      command);
+}
+
+void Daemon::command_up(const control::UpCommand& up, control::ReplyStreamPtr reply) {
+  const auto* connection = shard_->engine().find_connection(up.connection);
+  if (connection == nullptr) {
+    reply->finish_error("no connection named '" + up.connection + "'");
+    return;
+  }
+  std::string child = up.child;
+  if (child.empty() && !connection->children.empty()) child = connection->children.front().name;
+  if (!up.child.empty() && connection->child(up.child) == nullptr) {
+    reply->finish_error("connection '" + up.connection + "' has no CHILD '" + up.child + "'");
+    return;
+  }
+  logger_.info(Subsystem::ctl, "up " + up.connection + (up.child.empty() ? "" : " " + up.child));
+  ike::MonoTime now = begin_input();
+  auto serial = shard_->engine().initiate(up.connection, up.child, now);
+  if (!serial) {
+    reply->finish_error(serial.error().reason);
+    after_input();
+    return;
+  }
+  // Already up? (initiate does not duplicate a CHILD SA that is installed.)
+  if (const auto* sa = shard_->engine().find_ike_sa(*serial)) {
+    for (const auto& existing : sa->children) {
+      if (existing.config != nullptr && existing.name() == child &&
+          existing.state == ike::sa::ChildState::installed &&
+          sa->state == ike::sa::IkeState::established) {
+        reply->finish_ok(message("CHILD SA '" + child + "' is already up"));
+        after_input();
+        return;
+      }
+    }
+  }
+  up_waits_.add(UpTracker::Waiter{*serial, up.connection, child, reply});
+  after_input();
+}
+
+void Daemon::command_down(const control::DownCommand& down, control::ReplyStreamPtr reply) {
+  auto& engine = shard_->engine();
+  std::vector<std::uint32_t> serials;
+  for (const auto* sa : engine.ike_sas()) {
+    if (sa->connection->name == down.connection) serials.push_back(sa->serial);
+  }
+  if (engine.find_connection(down.connection) == nullptr && serials.empty()) {
+    reply->finish_error("no connection named '" + down.connection + "'");
+    return;
+  }
+  logger_.info(Subsystem::ctl, "down " + down.connection);
+  ike::MonoTime now = begin_input();
+  if (serials.empty()) {
+    reply->finish_ok(message("no IKE SA of '" + down.connection + "' to delete"));
+    (void)engine.terminate(down.connection, now);  // drops pending keyingtries
+    after_input();
+    return;
+  }
+  if (auto done = engine.terminate(down.connection, now); !done) {
+    reply->finish_error(done.error().reason);
+    after_input();
+    return;
+  }
+  down_waits_.push_back(DownWait{std::move(serials), reply, now + kDownWait});
+  after_input();
+  check_down_waits(std::chrono::steady_clock::now());
+}
+
+void Daemon::command_status(const control::StatusCommand& status, control::ReplyStreamPtr reply) {
+  auto serials = std::make_shared<std::vector<std::uint32_t>>();
+  auto sas = shard_->engine().ike_sas();
+  serials->reserve(sas.size());
+  for (const auto* sa : sas) {
+    if (!status.connection || sa->connection->name == *status.connection) {
+      serials->push_back(sa->serial);
+    }
+  }
+  stream_status(std::move(serials), 0, status.connection, std::move(reply));
+}
+
+void Daemon::stream_status(std::shared_ptr<std::vector<std::uint32_t>> serials, std::size_t next,
+                           std::optional<std::string> connection, control::ReplyStreamPtr reply) {
+  if (reply->closed() || stopped_) return;
+  ike::MonoTime now = std::chrono::steady_clock::now();
+  std::size_t end = std::min(serials->size(), next + kStatusBatch);
+  for (; next < end; ++next) {
+    // SAs may have gone since the snapshot: look each up again.
+    if (const auto* sa = shard_->engine().find_ike_sa((*serials)[next])) {
+      reply->send(ike_sa_record(*sa, kernel_.get(), now));
+    }
+  }
+  if (next == serials->size()) {
+    json result = json::object();
+    result["ike_sas"] = serials->size();
+    reply->finish_ok(std::move(result));
+    return;
+  }
+  // Let IKE run between batches.
+  boost::asio::post(io_, [this, serials = std::move(serials), next,
+                          connection = std::move(connection), reply = std::move(reply)]() mutable {
+    stream_status(std::move(serials), next, std::move(connection), std::move(reply));
+  });
+}
+
+void Daemon::command_reload(control::ReplyStreamPtr reply) {
+  logger_.info(Subsystem::ctl, "reload");
+  auto reloaded = reload();
+  if (!reloaded) {
+    logger_.error(Subsystem::cfg,
+                  "reload failed, running configuration kept: " + reloaded.error().reason);
+    reply->finish_error(reloaded.error().reason);
+    return;
+  }
+  logger_.info(Subsystem::cfg, "reloaded: " + *reloaded);
+  reply->finish_ok(message(*reloaded));
+}
+
+void Daemon::command_list_connections(control::ReplyStreamPtr reply) {
+  for (const auto& setup : config_.connections)
+    reply->send(connection_record(setup));
+  json result = json::object();
+  result["connections"] = config_.connections.size();
+  reply->finish_ok(std::move(result));
+}
+
+void Daemon::command_list_certificates(control::ReplyStreamPtr reply) {
+  for (const auto& certificate : config_.certificates) {
+    if (!certificate) continue;
+    // Ours: the end-entity certificate of a connection (its key is loaded).
+    bool ours = false;
+    for (const auto& setup : config_.connections) {
+      const auto& chain = setup.connection->local_certificates;
+      if (!chain.empty() && chain.front() &&
+          chain.front()->fingerprint_sha256() == certificate->fingerprint_sha256()) {
+        ours = true;
+        break;
+      }
+    }
+    reply->send(certificate_record(*certificate, ours));
+  }
+  json result = json::object();
+  result["certificates"] = config_.certificates.size();
+  reply->finish_ok(std::move(result));
+}
+
+void Daemon::command_rekey(const control::RekeyCommand& rekey, control::ReplyStreamPtr reply) {
+  logger_.info(Subsystem::ctl, "rekey " + rekey.connection + (rekey.ike ? " --ike" : ""));
+  ike::MonoTime now = begin_input();
+  auto done = shard_->engine().rekey(rekey.connection, rekey.ike, now);
+  if (done) {
+    reply->finish_ok(message(std::string(rekey.ike ? "IKE SA" : "CHILD SA") + " rekey of '" +
+                             rekey.connection + "' started"));
+  } else {
+    reply->finish_error(done.error().reason);
+  }
+  after_input();
+}
+
+void Daemon::command_log(const control::LogCommand& log, control::ReplyStreamPtr reply) {
+  auto level = parse_log_level(log.level);
+  if (!level) {
+    reply->finish_error("unknown log level '" + log.level + "'");
+    return;
+  }
+  if (log.subsystem) {
+    auto subsystem = parse_subsystem(*log.subsystem);
+    if (!subsystem) {
+      reply->finish_error("unknown subsystem '" + *log.subsystem + "'");
+      return;
+    }
+    logger_.levels().set(*subsystem, *level);
+  } else {
+    logger_.levels().set_all(*level);
+  }
+  std::string what = "log level " + log.level +
+                     (log.subsystem ? " for " + *log.subsystem : " for every subsystem");
+  logger_.info(Subsystem::ctl, what);
+  reply->finish_ok(message(what));
+}
+
+}  // namespace ikev2d::runtime

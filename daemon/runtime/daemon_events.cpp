@@ -1,0 +1,115 @@
+// Engine events and XFRM events (daemon.hpp).
+
+#include <algorithm>
+#include <cstdio>
+
+#include "runtime/daemon.hpp"
+#include "runtime/updown_hook.hpp"
+
+namespace ikev2d::runtime {
+
+using ike::sa::EventKind;
+
+namespace {
+
+ike::MonoTime mono_now() {
+  return std::chrono::steady_clock::now();
+}
+
+std::string spi_text(std::uint32_t spi) {
+  char text[12];
+  std::snprintf(text, sizeof text, "%08x", spi);
+  return text;
+}
+
+}  // namespace
+
+void Daemon::publish(const ike::sa::Event& event) {
+  // The log line now (the engine may publish several events in one input),
+  // everything that acts on the event after the input (process_pending_events).
+  logger_.log(Subsystem::ike, event.level, event.sa_label, event_message(event));
+  if (event.kind != EventKind::log) status_dirty_ = true;
+  std::string child_name;
+  if (event.child_serial != 0) {
+    if (const auto* sa = shard_->engine().find_ike_sa(event.ike_serial)) {
+      // A const lookup while the engine is inside an input: the SA table is
+      // not being changed while an event is published.
+      auto* ike_sa = const_cast<ike::sa::IkeSa*>(sa);
+      if (const auto* child = ike_sa->find_child(event.child_serial)) {
+        if (child->config != nullptr) child_name = child->name();
+        if (updown_ && (event.kind == EventKind::child_up || event.kind == EventKind::child_down)) {
+          auto found = setup_by_name_.find(event.connection);
+          if (found != setup_by_name_.end() && !found->second->updown_script.empty()) {
+            updown_->child_event(event.kind == EventKind::child_up, *found->second, *sa, *child);
+          }
+        }
+      }
+    }
+  }
+  // Log events matter after the input only to `ikectl up` clients.
+  if (event.kind == EventKind::log && up_waits_.size() == 0) return;
+  pending_events_.push_back(PendingEvent{event, std::move(child_name)});
+}
+
+void Daemon::process_pending_events() {
+  if (pending_events_.empty()) return;
+  auto events = std::move(pending_events_);
+  pending_events_.clear();
+  auto alive = [this](std::uint32_t serial) {
+    return shard_->engine().find_ike_sa(serial) != nullptr;
+  };
+  for (const auto& pending : events) {
+    up_waits_.on_event(pending.event, pending.child_name, alive);
+    if (pending.event.kind == EventKind::ike_down || pending.event.kind == EventKind::failed) {
+      for (auto& wait : down_waits_)
+        std::erase(wait.serials, pending.event.ike_serial);
+    }
+  }
+  check_down_waits(mono_now());
+}
+
+void Daemon::check_down_waits(ike::MonoTime now) {
+  std::erase_if(down_waits_, [&](DownWait& wait) {
+    if (wait.reply->closed()) return true;
+    std::erase_if(wait.serials, [this](std::uint32_t serial) {
+      return shard_->engine().find_ike_sa(serial) == nullptr;
+    });
+    if (wait.serials.empty()) {
+      nlohmann::json result = nlohmann::json::object();
+      result["message"] = "IKE SA(s) deleted";
+      wait.reply->finish_ok(std::move(result));
+      return true;
+    }
+    if (now >= wait.deadline) {
+      nlohmann::json result = nlohmann::json::object();
+      result["message"] = "deletes sent; " + std::to_string(wait.serials.size()) +
+                          " IKE SA(s) still waiting for the peer";
+      wait.reply->finish_ok(std::move(result));
+      return true;
+    }
+    return false;
+  });
+}
+
+void Daemon::on_acquire(const ike::sa::KernelAcquire& acquire) {
+  logger_.log(Subsystem::knl, LogLevel::info, {},
+              "acquire for reqid " + std::to_string(acquire.reqid) + ": " +
+                  acquire.source.to_string() + " === " + acquire.destination.to_string());
+  shard_->engine().handle_kernel_acquire(acquire, mono_now());
+}
+
+void Daemon::on_expire(const ike::sa::KernelExpire& expire) {
+  logger_.log(Subsystem::knl, LogLevel::debug, {},
+              std::string(expire.hard ? "hard" : "soft") + " expire of SA " +
+                  spi_text(expire.sa.spi) + " to " + expire.sa.destination.to_string());
+  shard_->engine().handle_kernel_expire(expire, mono_now());
+}
+
+void Daemon::on_mapping(const ike::sa::KernelMapping& mapping) {
+  logger_.log(Subsystem::knl, LogLevel::info, {},
+              "NAT mapping of SA " + spi_text(mapping.sa.spi) + " moved to " +
+                  mapping.new_address.to_string() + ":" + std::to_string(mapping.new_port));
+  shard_->engine().handle_kernel_mapping(mapping, mono_now());
+}
+
+}  // namespace ikev2d::runtime
