@@ -11,8 +11,11 @@
 /// exactly those (remove_owned) and nothing an operator or another daemon put
 /// there.
 
+#include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
+#include <string_view>
 
 #include "ike/error.hpp"
 #include "ike/sa/kernel.hpp"
@@ -22,6 +25,13 @@ namespace ikev2d::xfrm {
 struct XfrmOptions {
   /// One reqid per line; created if missing.
   std::filesystem::path ownership_ledger = "/run/ikev2d/xfrm-owned";
+  /// How long one request waits for the kernel's answer (microseconds are
+  /// normal; this only bounds a wedged kernel).
+  std::chrono::milliseconds request_timeout{5000};
+  /// Where the driver reports what it does not return as an error: ledger
+  /// lines it skipped, unreadable kernel events, what remove_owned removed.
+  /// Empty: not reported.
+  std::function<void(std::string_view)> log;
 };
 
 /// Receives what the kernel says unasked.
@@ -50,9 +60,18 @@ class XfrmKernel final : public ike::sa::Kernel {
   /// The event socket's descriptor: readable when events wait.
   int event_fd() const noexcept;
   /// Reads every waiting event without blocking and hands each to `handler`.
+  /// Unreadable messages are logged and skipped; fails when the kernel
+  /// dropped events (the socket's buffer overflowed: the caller should
+  /// resynchronise, e.g. query its SAs) or the socket broke, after handing
+  /// over everything that could be read.
   ike::Status read_events(KernelEventHandler& handler);
   /// Removes every SA and policy whose reqid the ledger lists, then empties
-  /// the ledger: at start-up (after a crash) and at shutdown.
+  /// the ledger: at start-up (after a crash) and at shutdown. Policies go
+  /// first (an SA without policy carries nothing), trap policies included
+  /// (they carry the reqid in their template like all of ours). Entries of
+  /// other reqids stay. Larval SAs of ACQUIREs (SPI 0) cannot be deleted
+  /// by SPI and expire on their own. If any removal fails, the ledger is
+  /// kept so the next call retries, and the error says how many failed.
   ike::Status remove_owned();
 
  private:
