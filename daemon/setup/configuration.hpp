@@ -54,6 +54,10 @@ struct ConnectionSetup {
   ike::config::AutoAction auto_action = ike::config::AutoAction::ignore;
   /// leftupdown (of the local side), empty when unset.
   std::string updown_script;
+  /// lefthostaccess of the local side (PLUTO_HOST_ACCESS for the script).
+  bool updown_hostaccess = false;
+  /// True when right= turned out to be this host, so right* is local.
+  bool swapped = false;
   /// The section as parsed, for `ikectl list-conns` and reload diffs.
   std::shared_ptr<const ike::config::ConnConfig> source;
 };
@@ -64,11 +68,16 @@ struct Configuration {
   /// Every certificate loaded (ours and CAs), for `ikectl list-certs`.
   std::vector<ike::pki::CertificatePtr> certificates;
   ike::config::SetupConfig setup;
+  /// Everything accepted but worth telling the operator, one line each and
+  /// prefixed with file and line: deprecated keywords from the parser,
+  /// settings the engine stores but does not act on, a left/right guess.
+  /// Never contains a secret.
+  std::vector<std::string> warnings;
 };
 
 /// Loads and checks everything; an error names file, line and reason
 /// ("/etc/ikev2d/ipsec.conf:12: leftcert: cannot read ipsec.d/certs/gw.pem: No such file").
 ike::Result<Configuration> load_configuration(const Paths& paths, const HostAddresses& host,
-                                              ike::sa::WallTime now);
+                                              ike::WallTime now);
 
 }  // namespace ikev2d::setup
