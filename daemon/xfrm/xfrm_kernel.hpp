@@ -31,7 +31,7 @@ struct XfrmOptions {
   /// Where the driver reports what it does not return as an error: ledger
   /// lines it skipped, unreadable kernel events, what remove_owned removed.
   /// Empty: not reported.
-  std::function<void(std::string_view)> log;
+  std::function<void(std::string_view)> log{};
 };
 
 /// Receives what the kernel says unasked.
