@@ -71,9 +71,9 @@ bool SystemHostAddresses::is_local(const ike::IpAddress& address) const {
 
 std::optional<ike::IpAddress> SystemHostAddresses::default_route_source(int ip_version) const {
   // connect() on a UDP socket sends nothing: it only asks the kernel which
-  // route, and so which source address, a datagram to that destination takes.
-  // The destinations are documentation-free public resolvers; any address
-  // outside local networks would do.
+  // route, and so which source address, a datagram to that destination would
+  // take. Any address beyond the local networks does; these are public
+  // resolvers, never contacted.
   sockaddr_storage storage{};
   socklen_t length = 0;
   if (ip_version == 6) {
