@@ -253,9 +253,16 @@ void Daemon::finish_shutdown() {
   for (auto& socket : sockets_)
     socket->close();
   if (control_) control_->stop();
-  if (updown_) updown_->stop();
-  logger_.info(Subsystem::net, "ikev2d stopped");
-  io_.stop();
+  auto leave = [this] {
+    logger_.info(Subsystem::net, "ikev2d stopped");
+    io_.stop();
+  };
+  // down-client scripts of the last deletes get to finish.
+  if (updown_) {
+    updown_->stop(leave);
+  } else {
+    leave();
+  }
 }
 
 }  // namespace ikev2d::runtime

@@ -94,7 +94,10 @@ bool same_settings(const ConnConfig& a, const ConnConfig& b) {
 }
 
 bool same_setup(const setup::ConnectionSetup& a, const setup::ConnectionSetup& b) {
-  if (a.auto_action != b.auto_action || a.updown_script != b.updown_script) return false;
+  if (a.auto_action != b.auto_action || a.updown_script != b.updown_script ||
+      a.updown_hostaccess != b.updown_hostaccess || a.swapped != b.swapped) {
+    return false;
+  }
   if ((a.source == nullptr) != (b.source == nullptr)) return false;
   if (a.source && !same_settings(*a.source, *b.source)) return false;
   if (!a.connection || !b.connection) return a.connection == b.connection;

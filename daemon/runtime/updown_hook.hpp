@@ -1,7 +1,11 @@
 #pragma once
 /// leftupdown: the daemon runs the connection's script when one of its CHILD
 /// SAs is installed (up-client) or removed (down-client), through
-/// daemon/updown's runner, which never blocks the loop.
+/// daemon/updown's runner, which never blocks the loop. The hook drives the
+/// runner: SIGCHLD and a short poll while scripts run.
+
+#include <functional>
+#include <memory>
 
 #include <boost/asio/io_context.hpp>
 
@@ -17,11 +21,12 @@ class UpdownHook {
   UpdownHook(boost::asio::io_context& io, Logger& logger);
   ~UpdownHook();
   /// Called while the engine publishes child_up / child_down: `sa` and
-  /// `child` are valid only during the call.
+  /// `child` are read during the call only.
   void child_event(bool up, const setup::ConnectionSetup& setup, const ike::sa::IkeSa& sa,
                    const ike::sa::ChildSa& child);
-  /// Shutdown: no new scripts.
-  void stop();
+  /// Shutdown: no new scripts; `done` runs once the running ones finished
+  /// (the down-client scripts of the last deletes) or after `limit`.
+  void stop(std::function<void()> done, ike::Duration limit = ike::seconds(5));
 
  private:
   struct Impl;
