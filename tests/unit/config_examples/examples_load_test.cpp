@@ -86,7 +86,6 @@ TEST(ExampleFiles, EveryIpsecSecretsInEtcLoadsWithoutWarnings) {
 TEST(ExampleFiles, InstalledDefaultsDefineNoConnectionAndNoSecret) {
   auto config = load_conf("ipsec.conf");
   EXPECT_TRUE(config.conns.empty());
-  EXPECT_EQ(config.setup.uniqueids, UniqueIds::yes);
   auto secrets = load_secrets("ipsec.secrets");
   EXPECT_TRUE(secrets.shared.empty());
   EXPECT_TRUE(secrets.private_keys.empty());
