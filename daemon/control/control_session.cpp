@@ -1,0 +1,322 @@
+#include "control/control_session.hpp"
+
+#include <cassert>
+#include <exception>
+#include <utility>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+
+#include "control/request_codec.hpp"
+
+namespace ikev2d::control {
+namespace {
+
+namespace asio = boost::asio;
+
+/// Writes at most this much per write operation, so the first lines of a
+/// long reply leave early and a completed write frees memory early.
+constexpr std::size_t kMaxLinesPerWrite = 64;
+constexpr std::size_t kMaxBytesPerWrite = 1u << 20;
+
+/// Never throws: invalid UTF-8 from the runtime (a peer's identity, say)
+/// becomes U+FFFD instead of an exception in the event loop.
+std::string serialize_line(const nlohmann::json& line) {
+  return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + '\n';
+}
+
+std::string result_line(bool ok, nlohmann::json fields) {
+  nlohmann::json line = nlohmann::json::object();
+  line["type"] = "result";
+  line["ok"] = ok;
+  if (fields.is_object()) {
+    for (auto& [key, value] : fields.items()) {
+      if (key != "type" && key != "ok") line[key] = std::move(value);
+    }
+  } else if (!fields.is_null()) {
+    line["value"] = std::move(fields);
+  }
+  return serialize_line(line);
+}
+
+/// The ReplyStream a handler gets: forwards lines to its session while the
+/// session lives and the reply is not finished.
+class SessionReply final : public ReplyStream {
+ public:
+  explicit SessionReply(std::weak_ptr<ControlSession> session) : session_(std::move(session)) {}
+
+  void send(const nlohmann::json& line) override {
+    assert(line.is_object() && line.contains("type"));
+    if (auto session = live_session()) session->queue_line(serialize_line(line));
+  }
+
+  void finish_ok(nlohmann::json result) override { finish(result_line(true, std::move(result))); }
+
+  void finish_error(const std::string& reason) override {
+    finish(result_line(false, nlohmann::json{{"error", reason}}));
+  }
+
+  bool closed() const override { return live_session() == nullptr; }
+
+ private:
+  std::shared_ptr<ControlSession> live_session() const {
+    if (finished_) return nullptr;
+    auto session = session_.lock();
+    if (!session || session->is_closed()) return nullptr;
+    return session;
+  }
+
+  void finish(std::string line) {
+    auto session = live_session();
+    finished_ = true;
+    if (!session) return;
+    session->queue_line(std::move(line));
+    session->finish_reply();
+  }
+
+  std::weak_ptr<ControlSession> session_;
+  bool finished_ = false;
+};
+
+}  // namespace
+
+ControlSession::ControlSession(Socket socket, CommandHandler& handler, SessionLimits limits,
+                               ClosedCallback on_closed, LogCallback log)
+    : socket_(std::move(socket)),
+      timer_(socket_.get_executor()),
+      handler_(handler),
+      limits_(limits),
+      on_closed_(std::move(on_closed)),
+      log_(std::move(log)) {}
+
+void ControlSession::start() {
+  arm(Deadline::request, limits_.request_timeout);
+  start_read();
+}
+
+void ControlSession::close() {
+  if (closed_) return;
+  auto keep_alive = shared_from_this();  // the owner may drop its reference below
+  closed_ = true;
+  ++deadline_generation_;
+  timer_.cancel();
+  boost::system::error_code ignored;
+  socket_.shutdown(Socket::shutdown_both, ignored);
+  socket_.close(ignored);
+  output_.clear();
+  queued_bytes_ = 0;
+  reply_.reset();
+  if (auto on_closed = std::move(on_closed_)) on_closed(this);
+}
+
+void ControlSession::detach_and_close() {
+  on_closed_ = nullptr;
+  close();
+}
+
+// Reading: while a reply is in progress we keep reading (bounded) so a
+// hang-up is noticed; bytes that arrive are the next request, kept for later.
+void ControlSession::start_read() {
+  if (closed_ || reading_ || peer_done_sending_) return;
+  if (input_.size() > kMaxRequestBytes) return;  // enough to decide; wait for the reply
+  reading_ = true;
+  socket_.async_read_some(
+      asio::buffer(read_chunk_),
+      [self = shared_from_this()](const boost::system::error_code& error, std::size_t size) {
+        self->on_read(error, size);
+      });
+}
+
+void ControlSession::on_read(const boost::system::error_code& error, std::size_t size) {
+  reading_ = false;
+  if (closed_ || close_after_write_) return;  // refused: nothing more is read
+  if (error == asio::error::eof) {
+    // The client sent all it will send; a last line without newline counts.
+    peer_done_sending_ = true;
+    if (!input_.empty() && input_.back() != '\n') input_ += '\n';
+  } else if (error) {
+    close();
+    return;
+  } else {
+    input_.append(read_chunk_.data(), size);
+  }
+  if (reply_ == nullptr) {
+    process_input();
+  } else {
+    start_read();
+  }
+}
+
+void ControlSession::process_input() {
+  auto newline = input_.find('\n');
+  if (newline != std::string::npos && newline <= kMaxRequestBytes) {
+    std::string line = input_.substr(0, newline);
+    input_.erase(0, newline + 1);
+    dispatch(line);
+    return;
+  }
+  if (newline != std::string::npos || input_.size() > kMaxRequestBytes) {
+    refuse_and_close("request longer than " + std::to_string(kMaxRequestBytes) + " bytes");
+    return;
+  }
+  if (peer_done_sending_) {
+    if (output_.empty()) {
+      close();
+    } else {
+      close_after_write_ = true;
+    }
+    return;
+  }
+  start_read();
+}
+
+void ControlSession::dispatch(std::string_view line) {
+  ++deadline_generation_;  // no deadline while the handler works: `up` may take a while
+  deadline_ = Deadline::none;
+  timer_.cancel();
+  reply_finished_ = false;
+  auto reply = std::make_shared<SessionReply>(weak_from_this());
+  reply_ = reply;
+  auto command = parse_request(line);
+  if (!command) {
+    reply->finish_error(command.error().reason);
+  } else {
+    // No exception may leave an event-loop handler (DESIGN.md "Errors").
+    try {
+      handler_.handle(*command, reply);
+    } catch (const std::exception& e) {
+      log(std::string("command handler threw: ") + e.what());
+      reply->finish_error(std::string("internal error: ") + e.what());
+    } catch (...) {
+      log("command handler threw a non-standard exception");
+      reply->finish_error("internal error");
+    }
+  }
+  start_read();
+}
+
+void ControlSession::refuse_and_close(const std::string& reason) {
+  peer_done_sending_ = true;
+  input_.clear();
+  queue_line(result_line(false, nlohmann::json{{"error", reason}}));
+  close_after_write_ = true;
+}
+
+void ControlSession::queue_line(std::string line) {
+  if (closed_) return;
+  std::size_t unread_from_earlier_turns =
+      queued_bytes_ > bytes_this_turn_ ? queued_bytes_ - bytes_this_turn_ : 0;
+  if (unread_from_earlier_turns > limits_.max_queued_bytes) {
+    log("dropping a control client: " + std::to_string(unread_from_earlier_turns) +
+        " bytes of replies unread, over the " + std::to_string(limits_.max_queued_bytes) +
+        "-byte limit");
+    close();
+    return;
+  }
+  count_this_turn(line.size());
+  queued_bytes_ += line.size();
+  output_.push_back(std::move(line));
+  start_write();
+}
+
+void ControlSession::count_this_turn(std::size_t bytes) {
+  bytes_this_turn_ += bytes;
+  if (turn_end_posted_) return;
+  turn_end_posted_ = true;
+  // Runs after every handler already queued on the loop, i.e. after this turn.
+  asio::post(socket_.get_executor(), [weak = weak_from_this()] {
+    if (auto self = weak.lock()) {
+      self->bytes_this_turn_ = 0;
+      self->turn_end_posted_ = false;
+    }
+  });
+}
+
+void ControlSession::finish_reply() {
+  reply_finished_ = true;
+}
+
+// Writing: gather up to kMaxLinesPerWrite queued lines into one write, each
+// line's bytes written from where they were serialized (no concatenation).
+void ControlSession::start_write() {
+  if (closed_ || writing_ || output_.empty()) return;
+  write_buffers_.clear();
+  std::size_t bytes = 0;
+  for (const auto& line : output_) {
+    if (write_buffers_.size() == kMaxLinesPerWrite) break;
+    if (!write_buffers_.empty() && bytes + line.size() > kMaxBytesPerWrite) break;
+    write_buffers_.push_back(asio::buffer(line));
+    bytes += line.size();
+  }
+  lines_in_write_ = write_buffers_.size();
+  writing_ = true;
+  arm(Deadline::write_stall, limits_.write_stall_timeout);
+  asio::async_write(socket_, write_buffers_,
+                    [self = shared_from_this()](const boost::system::error_code& error,
+                                                std::size_t) { self->on_write(error); });
+}
+
+void ControlSession::on_write(const boost::system::error_code& error) {
+  writing_ = false;
+  if (closed_) return;
+  if (error) {
+    close();  // EPIPE / ECONNRESET: the client hung up
+    return;
+  }
+  for (std::size_t i = 0; i < lines_in_write_; ++i) {
+    queued_bytes_ -= output_.front().size();
+    output_.pop_front();
+  }
+  lines_in_write_ = 0;
+  if (!output_.empty()) {
+    start_write();
+    return;
+  }
+  after_drained();
+}
+
+void ControlSession::after_drained() {
+  ++deadline_generation_;
+  deadline_ = Deadline::none;
+  timer_.cancel();
+  if (close_after_write_) {
+    close();
+    return;
+  }
+  if (reply_ == nullptr || !reply_finished_) return;  // the handler is still at work
+  reply_.reset();
+  arm(Deadline::request, limits_.request_timeout);
+  process_input();
+}
+
+void ControlSession::arm(Deadline deadline, std::chrono::milliseconds after) {
+  deadline_ = deadline;
+  std::uint64_t generation = ++deadline_generation_;
+  timer_.expires_after(after);
+  timer_.async_wait(
+      [weak = weak_from_this(), deadline, generation](const boost::system::error_code& error) {
+        auto self = weak.lock();
+        if (error || !self || self->deadline_generation_ != generation) return;
+        self->on_deadline(deadline);
+      });
+}
+
+void ControlSession::on_deadline(Deadline deadline) {
+  deadline_ = Deadline::none;
+  if (closed_) return;
+  if (deadline == Deadline::write_stall || close_after_write_) {
+    log("dropping a control client that stopped reading its reply");
+    close();
+    return;
+  }
+  auto milliseconds = limits_.request_timeout.count();
+  refuse_and_close("no complete request within " + (milliseconds % 1000 == 0
+                                                        ? std::to_string(milliseconds / 1000) + " s"
+                                                        : std::to_string(milliseconds) + " ms"));
+}
+
+void ControlSession::log(const std::string& message) const {
+  if (log_) log_(message);
+}
+
+}  // namespace ikev2d::control
