@@ -1,0 +1,72 @@
+#!/bin/bash
+# Two ikev2d in two network namespaces with a PSK connection: `ikectl up`
+# establishes the IKE SA on both sides; the host kernel has no ESP, so the
+# CHILD SA cannot be installed and the reason is reported readably; `ikectl
+# down` and SIGTERM leave no SA or policy of ours behind.
+
+source "$(dirname "$0")/lib.sh"
+net_setup psk
+write_psk_secrets
+psk_conn west office add >"$WORK/west/ipsec.conf"
+psk_conn east office add >"$WORK/east/ipsec.conf"
+start_daemon west
+start_daemon east
+
+log "ikectl up office"
+up_output=$(ctl west up office 2>&1)
+up_code=$?
+echo "$up_output"
+if [[ $up_code -eq 0 ]]; then
+  # A kernel with ESP: the CHILD SA is installed with its policies.
+  log "the kernel has ESP: checking the installed CHILD SA"
+  check_first west ike_sa '.children[0].state == "INSTALLED"' ||
+    fail "up succeeded but no installed CHILD SA in status"
+  [[ -n $(our_policies west) ]] || fail "no policy of ours after up"
+else
+  # Host kernel without ESP: the responder cannot install its inbound SA and
+  # refuses the CHILD SA; the reason must be readable where it happened.
+  grep -q "kernel has no ESP support" "$WORK/east/ikev2d.log" ||
+    grep -q "kernel has no ESP support" <<<"$up_output" ||
+    fail "no readable 'kernel has no ESP support' reason"
+  grep -qE "CHILD SA .*(failed|refused)|NO_PROPOSAL_CHOSEN|kernel has no ESP support" \
+    <<<"$up_output" || fail "ikectl up did not report the CHILD SA failure"
+  log "CHILD SA failure reported: $(grep -o 'kernel has no ESP support[^"]*' \
+    "$WORK/east/ikev2d.log" | head -1)"
+fi
+
+log "IKE SA established on both sides"
+[[ $(ike_states west) == "office:ESTABLISHED" ]] || fail "west status: $(ike_states west)"
+[[ $(ike_states east) == "office:ESTABLISHED" ]] || fail "east status: $(ike_states east)"
+check_first west ike_sa '.initiator == true and .local == "10.99.0.1[500]" and
+  .remote == "10.99.0.2[500]" and .local_id == "west.example" and
+  .remote_id == "east.example" and (.algorithms | length > 0)' ||
+  fail "west's ike_sa record is not as expected: $(records west ike_sa)"
+check_first east ike_sa '.initiator == false' || fail "east's ike_sa record is not the responder's"
+ctl west status || fail "ikectl status (text) failed"
+
+log "ikectl list-conns"
+check_first west connection '.name == "office" and .auto == "add"' list-conns ||
+  fail "list-conns does not show office: $(records west connection list-conns)"
+
+log "ikectl down office"
+ctl west down office || fail "ikectl down failed"
+wait_for 5 "no IKE SA on west" test -z "$(ike_states west)"
+wait_for 5 "no IKE SA on east" test -z "$(ike_states east)"
+[[ -z $(our_policies west) ]] || fail "west policies after down: $(our_policies west)"
+[[ -z $(our_policies east) ]] || fail "east policies after down: $(our_policies east)"
+
+log "up again, then SIGTERM with the IKE SA up"
+ctl west up office >/dev/null 2>&1
+wait_for 5 "IKE SA on east" test "$(ike_states east)" == "office:ESTABLISHED"
+stop_daemon west
+grep -q "removed every SA and policy of ours" "$WORK/west/ikev2d.log" ||
+  fail "west did not clean the kernel at shutdown"
+# West's shutdown deleted the IKE SA at the peer too.
+wait_for 5 "east saw the delete" test -z "$(ike_states east)"
+stop_daemon east
+for side in west east; do
+  [[ -z $(our_policies $side) ]] || fail "$side policies after SIGTERM: $(our_policies $side)"
+  [[ -z $(our_states $side) ]] || fail "$side SAs after SIGTERM: $(our_states $side)"
+  [[ ! -e "$WORK/$side/run/ikev2d.sock" ]] || fail "$side control socket left behind"
+done
+log "PASS"
