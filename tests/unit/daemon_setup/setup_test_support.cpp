@@ -104,10 +104,12 @@ Issued issue(const CertSpec& spec, const Issued* issuer, bool rsa) {
   require(X509_set_version(cert, 2) == 1, "version");
   ASN1_INTEGER_set(X509_get_serialNumber(cert), spec.serial);
   X509_NAME* name = X509_get_subject_name(cert);
-  add_name_entry(name, "C", "XX");
-  add_name_entry(name, "O", "ikev2d test");
-  add_name_entry(name, "CN", spec.common_name);
-  out.subject = "C=XX, O=ikev2d test, CN=" + spec.common_name;
+  auto rdns = spec.rdns;
+  if (rdns.empty()) rdns = {{"C", "XX"}, {"O", "ikev2d test"}, {"CN", spec.common_name}};
+  for (const auto& [attribute, value] : rdns) {
+    add_name_entry(name, attribute.c_str(), value);
+    out.subject += (out.subject.empty() ? "" : ", ") + attribute + "=" + value;
+  }
   X509* issuer_cert = issuer ? issuer->cert.get() : nullptr;
   require(X509_set_issuer_name(cert, X509_get_subject_name(issuer_cert ? issuer_cert : cert)) == 1,
           "issuer");

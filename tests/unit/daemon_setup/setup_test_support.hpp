@@ -25,13 +25,15 @@ struct CertSpec {
   /// subjectAltName in OpenSSL syntax ("DNS:gw.example,IP:10.1.0.1"), or "".
   std::string sans;
   long serial = 1;
+  /// The subject's RDNs; empty: C=XX, O=ikev2d test, CN=common_name.
+  std::vector<std::pair<std::string, std::string>> rdns = {};
 };
 
 /// A key and its certificate.
 struct Issued {
   ike::pki::EvpPkeyPtr key;
   ike::pki::X509Ptr cert;
-  /// "C=XX, O=ikev2d test, CN=<common name>"
+  /// "C=XX, O=ikev2d test, CN=<common name>" (or the RDNs given)
   std::string subject;
 
   std::string cert_pem() const;
