@@ -76,7 +76,12 @@ struct Configuration {
 };
 
 /// Loads and checks everything; an error names file, line and reason
-/// ("/etc/ikev2d/ipsec.conf:12: leftcert: cannot read ipsec.d/certs/gw.pem: No such file").
+/// ("/etc/ikev2d/ipsec.conf:12: conn office: leftcert: /etc/ikev2d/ipsec.d/certs/gw.pem:
+/// cannot open: No such file or directory"). Every conn is mapped, auto=ignore
+/// ones included (so `ikectl up` can use them). How left/right, IDs, keywords
+/// and refusals are decided: setup/end_resolution.hpp, setup/connection_mapping.hpp
+/// (and the .cpp files it names), setup/psk_table.hpp. `now` is only used to
+/// check our own certificates (a warning when they would not verify).
 ike::Result<Configuration> load_configuration(const Paths& paths, const HostAddresses& host,
                                               ike::WallTime now);
 
