@@ -334,6 +334,8 @@ std::shared_ptr<sa::Connection> psk_connection(const char* name, const char* loc
   connection->remote_address = *IpAddress::parse(remote);
   connection->local_id = *pki::Identity::parse(local_id);
   connection->remote_id = *pki::Identity::parse(remote_id);
+  // One attempt, so a failure is one `failed` event; keyingtries tests set more.
+  connection->keying_tries = 1;
   sa::ChildConfig child;
   child.name = name;
   child.local_ts = *ts::parse_subnet_list(local_net);

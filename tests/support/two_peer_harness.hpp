@@ -213,7 +213,7 @@ class TwoPeerHarness {
 };
 
 /// A PSK connection as the psk_handshake test builds it; `local_net` and
-/// `remote_net` are ipsec.conf subnet lists.
+/// `remote_net` are ipsec.conf subnet lists. keying_tries is 1 (no retries).
 std::shared_ptr<sa::Connection> psk_connection(const char* name, const char* local,
                                                const char* remote, const char* local_id,
                                                const char* remote_id, const char* local_net,

@@ -17,7 +17,7 @@ void Engine::Impl::begin_input(MonoTime now, WallTime wall_now) {
 void Engine::Impl::finish_input() {
   start_adopted();
   sweep_destroyed();
-  start_restarts(services.now);
+  start_due_initiations(services.now);
 }
 
 Engine::Engine(EngineSettings settings, RandomSource& random, Kernel& kernel, EventSink& events,
@@ -29,13 +29,24 @@ Engine::Engine(EngineSettings settings, RandomSource& random, Kernel& kernel, Ev
 Engine::~Engine() = default;
 
 void Engine::add_connection(ConnectionPtr connection) {
-  auto name = connection->name;
-  impl_->connections[name] = std::move(connection);
+  impl_->add_connection(std::move(connection));
+}
+
+void Engine::remove_connection(std::string_view name) {
+  impl_->remove_connection(name);
 }
 
 const Connection* Engine::find_connection(std::string_view name) const noexcept {
   auto it = impl_->connections.find(name);
   return it == impl_->connections.end() ? nullptr : it->second.get();
+}
+
+std::vector<ConnectionPtr> Engine::connections() const {
+  std::vector<ConnectionPtr> out;
+  out.reserve(impl_->connections.size());
+  for (const auto& [name, connection] : impl_->connections)
+    out.push_back(connection);
+  return out;
 }
 
 void Engine::handle_datagram(const Datagram& datagram, MonoTime now) {
@@ -54,6 +65,33 @@ void Engine::handle_kernel_expire(const KernelExpire& expire, MonoTime now) {
   impl_->begin_input(now, wall_now_);
   impl_->handle_kernel_expire(expire);
   impl_->finish_input();
+}
+
+void Engine::handle_kernel_acquire(const KernelAcquire& acquire, MonoTime now) {
+  impl_->begin_input(now, wall_now_);
+  impl_->handle_kernel_acquire(acquire, now);
+  impl_->finish_input();
+}
+
+void Engine::handle_kernel_mapping(const KernelMapping& mapping, MonoTime now) {
+  impl_->begin_input(now, wall_now_);
+  impl_->handle_kernel_mapping(mapping);
+  impl_->finish_input();
+}
+
+Status Engine::route(std::string_view connection, MonoTime now) {
+  impl_->begin_input(now, wall_now_);
+  auto status = impl_->route(connection);
+  impl_->finish_input();
+  return status;
+}
+
+Status Engine::unroute(std::string_view connection) {
+  return impl_->unroute(connection);
+}
+
+bool Engine::is_routed(std::string_view connection) const noexcept {
+  return impl_->routes.contains(connection);
 }
 
 Result<std::uint32_t> Engine::initiate(std::string_view connection, std::string_view child,

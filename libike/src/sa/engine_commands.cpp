@@ -1,23 +1,13 @@
 /// Operator commands (`ikectl up/down/rekey`): start, tear down and rekey the
 /// IKE and CHILD SAs of a connection.
 
+#include <algorithm>
+
 #include "engine_impl.hpp"
 #include "scheduled_work.hpp"
 #include "tasks/tasks.hpp"
 
 namespace ike::sa {
-
-IkeSa& Engine::Impl::start_initiator(ConnectionPtr connection, const ChildConfig* child,
-                                     MonoTime now) {
-  auto& sa = create_sa(connection, /*initiator=*/true, now);
-  sa.local = Endpoint{connection->local_address, connection->local_port};
-  sa.remote = Endpoint{connection->remote_address, connection->remote_port};
-  sa.state = IkeState::connecting;
-  sa.queued.push_back(make_ike_init_initiator());
-  sa.queued.push_back(make_ike_auth_initiator(child));
-  start_next_request(sa);
-  return sa;
-}
 
 Result<std::uint32_t> Engine::Impl::initiate(std::string_view connection_name,
                                              std::string_view child_name, MonoTime now) {
@@ -40,8 +30,26 @@ Result<std::uint32_t> Engine::Impl::initiate(std::string_view connection_name,
   }
   if (auto* existing = usable_ike_sa(*connection)) {
     // One IKE SA per connection (strongSwan issue 1801): the CHILD SA comes
-    // with CREATE_CHILD_SA once the IKE SA is up (RFC 7296 1.3.1).
-    if (child) existing->queued.push_back(make_child_create_initiator(*child));
+    // with CREATE_CHILD_SA once the IKE SA is up (RFC 7296 1.3.1). The IKE SA
+    // may still use the connection as it was before a reload: its CHILD
+    // configs are the ones its CHILD SAs may point to.
+    if (child) {
+      const auto* own = existing->connection->child(child->name);
+      if (!own) {
+        return make_error(Errc::invalid_argument, "IKE SA #" + std::to_string(existing->serial) +
+                                                      " of connection '" + connection->name +
+                                                      "' predates a reload and has no CHILD SA '" +
+                                                      child->name + "'; terminate it first");
+      }
+      existing->queued.push_back(make_child_create_initiator(*own));
+      if (auto record = initiations.find(existing->serial); record != initiations.end()) {
+        // Retries of a negotiation that fails bring this CHILD SA too.
+        auto& children = record->second.children;
+        if (std::find(children.begin(), children.end(), own) == children.end()) {
+          children.push_back(own);
+        }
+      }
+    }
     start_next_request(*existing);
     return existing->serial;
   }
@@ -49,11 +57,20 @@ Result<std::uint32_t> Engine::Impl::initiate(std::string_view connection_name,
     return make_error(Errc::invalid_argument,
                       "connection '" + connection->name + "' has no remote address to initiate to");
   }
-  return start_initiator(connection, child, now).serial;
+  // An operator's initiate replaces a keyingtries retry waiting for its time.
+  drop_pending_initiations(connection->name);
+  Initiation initiation{connection, {}, 1, now};
+  if (child) initiation.children.push_back(child);
+  return start_initiation(std::move(initiation), now).serial;
 }
 
 Status Engine::Impl::terminate(std::string_view connection_name) {
   bool found = false;
+  if (auto dropped = drop_pending_initiations(connection_name); dropped > 0) {
+    found = true;
+    log_without_sa(std::string(connection_name), LogLevel::info,
+                   "terminated by operator: keyingtries retry dropped");
+  }
   for (auto& [spi, sa] : sas) {
     if (sa->connection->name != connection_name || sa->state == IkeState::destroying) continue;
     found = true;

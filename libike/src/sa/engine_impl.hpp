@@ -7,7 +7,12 @@
 ///   engine_requests.cpp      our requests: the task queue, one request in flight, sending
 ///   engine_timers.cpp        retransmits, dead peers, scheduled work, the next deadline
 ///   engine_commands.cpp      operator commands: initiate, terminate, rekey
+///   engine_connections.cpp   the configuration: add, replace, remove connections
+///   engine_keying_tries.cpp  initiations: keyingtries retries, dpd_action=restart
+///   engine_traps.cpp         auto=route: trap policies, ACQUIREs
 ///   engine_kernel_events.cpp what the kernel tells us: expires
+///   engine_peer_address.cpp  the peer moved (NAT mapping, RFC 7296 2.23, RFC 3948)
+///   engine_strangers.cpp     answers without an IKE SA (2.21.1, INVALID_IKE_SPI 2.21.4)
 
 #include <array>
 #include <deque>
@@ -20,6 +25,8 @@
 #include "cookies.hpp"
 #include "ike/sa/engine.hpp"
 #include "ike/wire/message.hpp"
+#include "reply_rate_limiter.hpp"
+#include "trap_policies.hpp"
 
 namespace ike::sa {
 
@@ -27,15 +34,20 @@ struct Engine::Impl final : IkeSaRegistry {
   Impl(EngineSettings engine_settings, RandomSource& random, Kernel& kernel, EventSink& events,
        const Credentials& credentials)
       : settings(engine_settings),
-        services{random,       kernel, events, credentials,        ciphers,
-                 certificates, {},     {},     &next_child_serial, &next_reqid},
-        cookies(random, engine_settings.cookie_secret_lifetime) {}
+        policies(kernel),
+        services{random,       policies, events, credentials,        ciphers,
+                 certificates, {},       {},     &next_child_serial, &next_reqid},
+        cookies(random, engine_settings.cookie_secret_lifetime),
+        invalid_spi_answers(engine_settings.invalid_spi_interval,
+                            engine_settings.invalid_spi_answers) {}
 
   EngineSettings settings;
   crypto::CipherAlgorithms ciphers;
   pki::CertificateCache certificates;
   std::uint32_t next_child_serial = 1;
   std::uint32_t next_reqid = 1;
+  /// The kernel as tasks see it: CHILD SA policies take over traps.
+  TrapPolicyKernel policies;
   Services services;
   std::uint32_t next_serial = 1;
   std::map<std::string, ConnectionPtr, std::less<>> connections;
@@ -47,14 +59,38 @@ struct Engine::Impl final : IkeSaRegistry {
   std::size_t half_open = 0;
   std::deque<Datagram> outbox;
   CookieJar cookies;
-  /// dpd_action=restart re-initiations decided while iterating over `sas`,
-  /// started once the iteration is over.
-  struct Restart {
+  ReplyRateLimiter invalid_spi_answers;
+
+  /// What a new IKE SA we initiate is to bring up, and which attempt it is.
+  struct Initiation {
     ConnectionPtr connection;
     /// The first comes with IKE_AUTH, the others with CREATE_CHILD_SA.
     std::vector<const ChildConfig*> children;
+    /// 1-based, counted against Connection::keying_tries.
+    std::uint32_t attempt = 1;
+    /// When to start it (pending ones only).
+    MonoTime not_before{};
   };
-  std::vector<Restart> restarts;
+  /// Initiator IKE SAs not established yet, by serial: what a retry repeats.
+  std::unordered_map<std::uint32_t, Initiation> initiations;
+  /// Initiations to start once the current input is handled or later:
+  /// dpd_action=restart (decided while iterating over `sas`) and keyingtries
+  /// retries.
+  std::vector<Initiation> pending_initiations;
+
+  /// auto=route: the traps of one connection.
+  struct RoutedChild {
+    std::string name;
+    std::uint32_t reqid = 0;
+    std::vector<PolicyRequest> traps;
+  };
+  struct Route {
+    ConnectionPtr connection;  ///< the copy with fixed reqids, as in `connections`
+    std::vector<RoutedChild> children;
+  };
+  std::map<std::string, Route, std::less<>> routes;
+  /// ACQUIREs acted on, by reqid: the IKE SA that negotiates the CHILD SA.
+  std::map<std::uint32_t, std::uint32_t> acquired;
 
   // --- every input (engine.cpp)
   void begin_input(MonoTime now, WallTime wall_now);
@@ -64,7 +100,8 @@ struct Engine::Impl final : IkeSaRegistry {
   // --- SA lifecycle (engine_sa_table.cpp)
   std::uint64_t allocate_spi();
   IkeSa& create_sa(ConnectionPtr connection, bool initiator, MonoTime now);
-  void destroy_sa(IkeSa& sa, const std::string& reason);
+  /// `announce`: publish ike_down or failed (false: a keyingtries retry follows).
+  void destroy_sa(IkeSa& sa, const std::string& reason, bool announce = true);
   void sweep_destroyed();
   /// The IKE SA of `connection` that is being set up or is up, if any.
   IkeSa* usable_ike_sa(const Connection& connection);
@@ -80,8 +117,6 @@ struct Engine::Impl final : IkeSaRegistry {
 
   // --- datagrams to IKE SAs (engine_routing.cpp)
   void route_datagram(const Datagram& datagram);
-  void respond_to_stranger(const Datagram& datagram, const wire::IkeHeader& header,
-                           const Error& error);
   void handle_new_ike_sa_init(const wire::Message& message, const Datagram& datagram);
   bool passes_cookie_gate(const wire::Message& message, const Datagram& datagram);
   const Connection* connection_for(const Datagram& datagram) const;
@@ -100,22 +135,62 @@ struct Engine::Impl final : IkeSaRegistry {
   void after_initiator_status(IkeSa& sa, TaskStatus status);
   void send_datagrams(const IkeSa& sa, const std::vector<Bytes>& datagrams);
 
+  // --- answers without an IKE SA (engine_strangers.cpp)
+  void respond_to_stranger(const Datagram& datagram, const wire::IkeHeader& header,
+                           const Error& error);
+  /// A request for an IKE SA we do not have: N(INVALID_IKE_SPI), rate-limited.
+  void answer_unknown_spi(const wire::Message& message, const Datagram& datagram);
+  /// An unprotected N(INVALID_IKE_SPI) response: true when `message` is one
+  /// (logged on `sa`, if known, and otherwise dropped).
+  bool note_invalid_spi_notify(IkeSa* sa, const wire::Message& message, const Datagram& datagram);
+  /// A log line about no IKE SA in particular.
+  void log_without_sa(const std::string& connection, LogLevel level, std::string message);
+
   // --- time (engine_timers.cpp)
   void run_timers(MonoTime now);
   void on_timer(IkeSa& sa, MonoTime now);
   void give_up_on_peer(IkeSa& sa, const std::string& reason);
-  void start_restarts(MonoTime now);
   std::optional<MonoTime> next_deadline() const;
 
+  // --- initiations (engine_keying_tries.cpp)
+  /// Starts a new initiator IKE SA for `initiation` and remembers it.
+  IkeSa& start_initiation(Initiation initiation, MonoTime now);
+  /// The negotiation of a new IKE SA we started failed: tries again while
+  /// keyingtries allows (`peer_silent`: at once, else after
+  /// keying_retry_delay), else destroys the SA with a `failed` event. Other
+  /// IKE SAs are simply destroyed.
+  void end_failed_initiation(IkeSa& sa, const std::string& reason, bool peer_silent);
+  void start_due_initiations(MonoTime now);
+  /// Pending initiations of `connection`, or of every connection (empty name).
+  std::size_t drop_pending_initiations(std::string_view connection);
+  bool initiation_pending(std::string_view connection, std::string_view child) const;
+
   // --- operator commands (engine_commands.cpp)
-  IkeSa& start_initiator(ConnectionPtr connection, const ChildConfig* child, MonoTime now);
   Result<std::uint32_t> initiate(std::string_view connection_name, std::string_view child_name,
                                  MonoTime now);
   Status terminate(std::string_view connection_name);
   Status rekey(std::string_view connection_name, bool ike);
 
+  // --- configuration (engine_connections.cpp)
+  void add_connection(ConnectionPtr connection);
+  void remove_connection(std::string_view name);
+
+  // --- auto=route (engine_traps.cpp)
+  Status route(std::string_view connection_name);
+  Status unroute(std::string_view connection_name);
+  void handle_kernel_acquire(const KernelAcquire& acquire, MonoTime now);
+
   // --- kernel events (engine_kernel_events.cpp)
   void handle_kernel_expire(const KernelExpire& expire);
+
+  // --- the peer's endpoint (engine_peer_address.cpp)
+  void handle_kernel_mapping(const KernelMapping& mapping);
+  /// RFC 7296 2.23: an authenticated message from a new address or port of a
+  /// peer behind a NAT moves the IKE SA and its CHILD SAs there.
+  void follow_peer(IkeSa& sa, const Datagram& datagram, std::uint32_t message_id);
+  /// Moves the IKE SA's remote endpoint and updates every CHILD SA's kernel
+  /// SAs (and, when the address changes, its policies).
+  void move_peer(IkeSa& sa, const Endpoint& remote, const std::string& why);
 };
 
 /// The key of by_initiator_spi's peer half.

@@ -71,6 +71,7 @@ void Engine::Impl::receive_request(IkeSa& sa, const wire::IkeHeader& header,
 void Engine::Impl::receive(IkeSa& sa, const wire::Message& message, const Datagram& datagram) {
   const auto& header = message.header;
   bool response = header.is_response();
+  if (note_invalid_spi_notify(&sa, message, datagram)) return;
   if (!response) {
     switch (sa.responses.classify(header.message_id)) {
       case ResponseWindow::Verdict::retransmission:
@@ -128,6 +129,7 @@ void Engine::Impl::receive(IkeSa& sa, const wire::Message& message, const Datagr
     return;
   }
   sa.last_heard = services.now;
+  follow_peer(sa, datagram, plain.header.message_id);
   if (response) {
     receive_response(sa, plain.header, plain.payloads, datagram);
   } else {

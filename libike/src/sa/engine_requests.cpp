@@ -22,6 +22,7 @@ void Engine::Impl::start_next_request(IkeSa& sa) {
 }
 
 void Engine::Impl::note_established(IkeSa& sa) {
+  if (sa.state == IkeState::established) initiations.erase(sa.serial);
   if (sa.state == IkeState::established && sa.half_open_deadline) {
     sa.half_open_deadline.reset();
     if (half_open > 0) --half_open;
@@ -63,7 +64,8 @@ void Engine::Impl::after_initiator_status(IkeSa& sa, TaskStatus status) {
       break;
     case TaskStatus::destroy_sa:
       sa.active.reset();
-      destroy_sa(sa, sa.last_failure.empty() ? "negotiation failed" : sa.last_failure);
+      end_failed_initiation(sa, sa.last_failure.empty() ? "negotiation failed" : sa.last_failure,
+                            /*peer_silent=*/false);
       break;
   }
 }

@@ -1,6 +1,6 @@
 /// A datagram to its IKE SA (by our SPI), or to a new responder IKE SA for an
-/// IKE_SA_INIT request, behind the cookie gate (RFC 7296 2.6); malformed
-/// IKE_SA_INIT requests are answered without state (2.21.1).
+/// IKE_SA_INIT request, behind the cookie gate (RFC 7296 2.6); what has no IKE
+/// SA goes to engine_strangers.cpp.
 
 #include "engine_impl.hpp"
 #include "ike/wire/exchange_rules.hpp"
@@ -26,7 +26,10 @@ void Engine::Impl::route_datagram(const Datagram& datagram) {
   auto it = sas.find(our_spi);
   if (it != sas.end() && it->second->state != IkeState::destroying) {
     receive(*it->second, *message, datagram);
+    return;
   }
+  if (note_invalid_spi_notify(nullptr, *message, datagram)) return;
+  answer_unknown_spi(*message, datagram);
 }
 
 const Connection* Engine::Impl::connection_for(const Datagram& datagram) const {
@@ -48,22 +51,6 @@ const Connection* Engine::Impl::connection_for(const Datagram& datagram) const {
     if (remote_ok && connection->local_address.is_zero()) return connection.get();
   }
   return nullptr;
-}
-
-void Engine::Impl::respond_to_stranger(const Datagram& datagram, const wire::IkeHeader& header,
-                                       const Error& error) {
-  // RFC 7296 2.21.1: an unprotected IKE_SA_INIT request that cannot be parsed
-  // is answered with a notify in an IKE_SA_INIT response; nothing else is.
-  if (header.is_response() || header.exchange != wire::ExchangeType::ike_sa_init) return;
-  wire::IkeHeader reply = header;
-  reply.major_version = 2;
-  reply.minor_version = 0;
-  reply.flags = wire::IkeHeader::kFlagResponse;
-  std::vector<wire::Payload> payloads;
-  auto notify = wire::notify_for_error(error);
-  payloads.push_back(wire::make_notify(notify.type, notify.data));
-  outbox.push_back(
-      Datagram{datagram.local, datagram.remote, wire::encode_message(reply, payloads)});
 }
 
 void Engine::Impl::handle_new_ike_sa_init(const wire::Message& message, const Datagram& datagram) {

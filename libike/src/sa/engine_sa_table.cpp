@@ -73,7 +73,7 @@ IkeSa* Engine::Impl::usable_ike_sa(const Connection& connection) {
   return nullptr;
 }
 
-void Engine::Impl::destroy_sa(IkeSa& sa, const std::string& reason) {
+void Engine::Impl::destroy_sa(IkeSa& sa, const std::string& reason, bool announce) {
   if (sa.state == IkeState::destroying) return;
   // An exchange cut short releases what it took from the kernel (task.hpp).
   if (sa.active) {
@@ -92,6 +92,7 @@ void Engine::Impl::destroy_sa(IkeSa& sa, const std::string& reason) {
   sa.state = IkeState::destroying;
   sa.requests.abandon();
   sa.last_failure = reason;
+  if (!announce) return;
   if (replaced) {
     services.log(sa, LogLevel::info, "replaced IKE SA removed: " + reason);
     return;
@@ -105,6 +106,7 @@ void Engine::Impl::sweep_destroyed() {
       if (!it->second->initiator) {
         by_initiator_spi.erase({it->second->spi_i, endpoint_key(it->second->remote)});
       }
+      initiations.erase(it->second->serial);
       it = sas.erase(it);
     } else {
       ++it;

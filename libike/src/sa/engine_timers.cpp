@@ -19,26 +19,15 @@ void Engine::Impl::give_up_on_peer(IkeSa& sa, const std::string& reason) {
   // CHILD SAs' dpd_action says what follows (liveness.hpp).
   bool was_up = sa.state == IkeState::established || sa.state == IkeState::rekeying;
   if (!was_up) {
-    destroy_sa(sa, reason);
+    end_failed_initiation(sa, reason, /*peer_silent=*/true);
     return;
   }
   auto plan = plan_dead_peer(sa, services);
   auto connection = sa.connection;
   destroy_sa(sa, reason);
   if (!plan.restart) return;
-  restarts.push_back(Restart{connection, std::move(plan.restart_children)});
-}
-
-void Engine::Impl::start_restarts(MonoTime now) {
-  auto pending = std::move(restarts);
-  restarts.clear();
-  for (auto& restart : pending) {
-    const auto& children = restart.children;
-    auto& sa =
-        start_initiator(restart.connection, children.empty() ? nullptr : children.front(), now);
-    for (std::size_t i = 1; i < children.size(); ++i)
-      sa.queued.push_back(make_child_create_initiator(*children[i]));
-  }
+  pending_initiations.push_back(
+      Initiation{connection, std::move(plan.restart_children), 1, services.now});
 }
 
 void Engine::Impl::on_timer(IkeSa& sa, MonoTime now) {
@@ -78,6 +67,8 @@ std::optional<MonoTime> Engine::Impl::next_deadline() const {
     if (sa->state != IkeState::established) consider(sa->half_open_deadline);
     consider(scheduled_deadline(*sa));
   }
+  for (const auto& initiation : pending_initiations)
+    consider(initiation.not_before);
   return earliest;
 }
 

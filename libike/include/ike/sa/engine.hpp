@@ -44,6 +44,16 @@ struct EngineSettings {
   /// sharded daemon routes a message to its shard by SPI (DESIGN.md "Scale").
   std::uint8_t shard = 0;
   std::uint8_t shard_bits = 0;
+  /// keyingtries: a negotiation we started that the peer refused (an error
+  /// notify) is tried again after this long; one the peer never answered is
+  /// tried again at once (its retransmissions took long enough).
+  Duration keying_retry_delay = seconds(10);
+  /// Unprotected INVALID_IKE_SPI answers to requests for IKE SAs we do not
+  /// have (RFC 7296 2.21.4): at most one per source address per interval and
+  /// at most `invalid_spi_answers` in all per interval, so a flood of spoofed
+  /// requests neither makes us a reflector nor costs unbounded memory.
+  Duration invalid_spi_interval = seconds(1);
+  std::size_t invalid_spi_answers = 64;
 };
 
 class Engine {
@@ -55,8 +65,17 @@ class Engine {
   Engine& operator=(const Engine&) = delete;
 
   // --- configuration
+  /// Adds `connection`, or replaces the connection of the same name (a
+  /// reload): running IKE SAs keep the Connection they were created with
+  /// (they hold its shared_ptr); new negotiations use the new one. A routed
+  /// connection stays routed: its traps are replaced by the new one's.
   void add_connection(ConnectionPtr connection);
+  /// Drops the connection (a reload without it): it is unrouted and pending
+  /// keyingtries retries of it are dropped; running IKE SAs live on.
+  void remove_connection(std::string_view name);
   const Connection* find_connection(std::string_view name) const noexcept;
+  /// Every connection, by name.
+  std::vector<ConnectionPtr> connections() const;
   /// Certificates are checked for validity at this time; the daemon sets it
   /// before each input (libike reads no clock).
   void set_wall_time(WallTime wall_now) noexcept { wall_now_ = wall_now; }
@@ -72,13 +91,43 @@ class Engine {
   /// SA, or its first one), or a new CHILD SA on an established IKE SA.
   /// An IKE SA of the connection being set up or up is reused: one IKE SA per
   /// connection (strongSwan issue 1801); a CHILD SA already up is not
-  /// duplicated. Returns the IKE SA's serial.
+  /// duplicated; a CHILD SA missing on an established IKE SA is created with
+  /// CREATE_CHILD_SA. keyingtries: a negotiation of a new IKE SA that fails
+  /// (no answer, or an error notify other than COOKIE/INVALID_KE) is started
+  /// again on a new IKE SA until Connection::keying_tries attempts were made
+  /// (0: forever), each retry logged "trying again (attempt 2 of 3)"; the
+  /// `failed` event comes only with the last attempt. Returns the IKE SA's
+  /// serial.
   Result<std::uint32_t> initiate(std::string_view connection, std::string_view child, MonoTime now);
   /// `ikectl rekey`: rekeys the established IKE SAs of the connection
   /// (`ike`), or all their CHILD SAs.
   Status rekey(std::string_view connection, bool ike, MonoTime now);
-  /// `ikectl down`: deletes every IKE SA of the connection (and their CHILD SAs).
+  /// `ikectl down`: deletes every IKE SA of the connection (and their CHILD
+  /// SAs) and drops pending keyingtries retries. Trap policies stay (unroute).
   Status terminate(std::string_view connection, MonoTime now);
+  /// auto=route: installs a trap policy (PolicyRequest::trap, direction out)
+  /// for every CHILD of the connection; a packet matching one makes the
+  /// kernel send an ACQUIRE (handle_kernel_acquire). The connection is
+  /// replaced by a copy in which every CHILD has a fixed reqid (reqid 0 gets
+  /// one from the engine), so the CHILD SAs negotiated for it match the trap.
+  /// A CHILD SA's own policies take the place of a trap with the same
+  /// selectors while it is installed; the trap comes back when it goes.
+  /// Routing a routed connection again replaces its traps. Fails for an
+  /// unknown connection or one without a local or remote address.
+  Status route(std::string_view connection, MonoTime now);
+  /// Removes exactly the traps route() installed; SAs are not touched.
+  Status unroute(std::string_view connection);
+  bool is_routed(std::string_view connection) const noexcept;
+
+  /// A packet matched a trap: initiates the routed CHILD with that reqid
+  /// (as initiate(connection, child)) unless a negotiation for it is under
+  /// way or it is up already. Unknown reqids are ignored.
+  void handle_kernel_acquire(const KernelAcquire& acquire, MonoTime now);
+  /// The kernel received authenticated ESP-in-UDP for one of our inbound SAs
+  /// from a new address or port (a NAT mapping changed, RFC 3948): on an IKE
+  /// SA with a NAT (or forced encapsulation), the peer's endpoint of the IKE
+  /// SA and of all its CHILD SAs' kernel SAs move there. Ignored otherwise.
+  void handle_kernel_mapping(const KernelMapping& mapping, MonoTime now);
 
   // --- outputs
   std::optional<Datagram> poll_transmit();
