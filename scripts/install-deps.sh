@@ -7,6 +7,7 @@ packages=(
   libboost-dev libssl-dev libmnl-dev nlohmann-json3-dev libsystemd-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   iproute2 kmod user-mode-linux jq openssl
+  systemd groff-base man-db iptables
 )
 missing=()
 for package in "${packages[@]}"; do
