@@ -33,7 +33,8 @@ void Engine::Impl::follow_peer(IkeSa& sa, const Datagram& datagram, std::uint32_
   // initiator moves to port 4500 once a NAT is detected (RFC 7296 2.23): the
   // responder takes both endpoints from it, as strongSwan does.
   bool first_protected = message_id == 1;
-  if (first_protected && datagram.local != sa.local) {
+  // A zero local address means the daemon could not tell where it arrived.
+  if (first_protected && datagram.local != sa.local && !datagram.local.address.is_zero()) {
     services.log(
         sa, LogLevel::debug,
         "our endpoint is " + datagram.local.to_string() + " (was " + sa.local.to_string() + ")");
