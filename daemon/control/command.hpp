@@ -43,6 +43,7 @@
 
 #include <array>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -124,7 +125,29 @@ class ReplyStream {
   virtual void finish_error(const std::string& reason) = 0;
   /// The client hung up or the reply already finished.
   virtual bool closed() const = 0;
+  /// A progress line already serialized: one JSON object carrying "type",
+  /// without the newline. For producers of very many records (`status` of
+  /// 100,000 SAs writes its records as text: building a json value per
+  /// record costs more than the rest). The default parses and calls send().
+  virtual void send_serialized(std::string line) { send(nlohmann::json::parse(line)); }
+
+  /// Backpressure for long replies. Bytes queued for this client and not
+  /// yet written. The server drops a client whose unread replies from
+  /// earlier loop turns exceed its bound (64 MiB), so a producer that sends
+  /// a long reply in batches across loop turns (status of 100,000 SAs)
+  /// should send a batch, then continue from when_drained() instead of
+  /// asio::post: memory then stays at about one batch whatever the client's
+  /// speed.
+  virtual std::size_t queued_bytes() const { return 0; }
+  /// Calls `ready` once, from a later event-loop handler, when queued_bytes()
+  /// is below kDrainedBytes or the reply has closed (check closed() first in
+  /// `ready`). One waiter at a time: a new call replaces a pending one. The
+  /// default (no queue) calls it at once.
+  virtual void when_drained(std::function<void()> ready) { ready(); }
 };
+
+/// The low-water mark of ReplyStream::when_drained().
+inline constexpr std::size_t kDrainedBytes = 256 * 1024;
 using ReplyStreamPtr = std::shared_ptr<ReplyStream>;
 
 /// Implemented by the daemon's runtime; called on the loop thread.

@@ -1,11 +1,14 @@
 #include "control/control_session.hpp"
 
+#include <sys/socket.h>
+#include <sys/uio.h>
+
 #include <cassert>
+#include <cerrno>
 #include <exception>
 #include <utility>
 
 #include <boost/asio/post.hpp>
-#include <boost/asio/write.hpp>
 
 #include "control/request_codec.hpp"
 
@@ -14,10 +17,8 @@ namespace {
 
 namespace asio = boost::asio;
 
-/// Writes at most this much per write operation, so the first lines of a
-/// long reply leave early and a completed write frees memory early.
-constexpr std::size_t kMaxLinesPerWrite = 64;
-constexpr std::size_t kMaxBytesPerWrite = 1u << 20;
+/// Lines handed to one sendmsg() (Linux's IOV_MAX is 1024).
+constexpr std::size_t kMaxLinesPerSend = 256;
 
 /// Never throws: invalid UTF-8 from the runtime (a peer's identity, say)
 /// becomes U+FFFD instead of an exception in the event loop.
@@ -57,6 +58,20 @@ class SessionReply final : public ReplyStream {
   }
 
   bool closed() const override { return live_session() == nullptr; }
+
+  std::size_t queued_bytes() const override {
+    auto session = session_.lock();
+    return session ? session->queued_bytes() : 0;
+  }
+
+  void when_drained(std::function<void()> ready) override {
+    auto session = session_.lock();
+    if (session) {
+      session->when_drained(std::move(ready));
+    } else {
+      ready();  // the session is gone; closed() says so
+    }
+  }
 
  private:
   std::shared_ptr<ControlSession> live_session() const {
@@ -104,8 +119,10 @@ void ControlSession::close() {
   socket_.shutdown(Socket::shutdown_both, ignored);
   socket_.close(ignored);
   output_.clear();
+  front_written_ = 0;
   queued_bytes_ = 0;
   reply_.reset();
+  release_drained_waiter();  // a paused producer must learn the reply closed
   if (auto on_closed = std::move(on_closed_)) on_closed(this);
 }
 
@@ -216,7 +233,7 @@ void ControlSession::queue_line(std::string line) {
   count_this_turn(line.size());
   queued_bytes_ += line.size();
   output_.push_back(std::move(line));
-  start_write();
+  schedule_flush();
 }
 
 void ControlSession::count_this_turn(std::size_t bytes) {
@@ -236,43 +253,90 @@ void ControlSession::finish_reply() {
   reply_finished_ = true;
 }
 
-// Writing: gather up to kMaxLinesPerWrite queued lines into one write, each
-// line's bytes written from where they were serialized (no concatenation).
-void ControlSession::start_write() {
-  if (closed_ || writing_ || output_.empty()) return;
-  write_buffers_.clear();
-  std::size_t bytes = 0;
-  for (const auto& line : output_) {
-    if (write_buffers_.size() == kMaxLinesPerWrite) break;
-    if (!write_buffers_.empty() && bytes + line.size() > kMaxBytesPerWrite) break;
-    write_buffers_.push_back(asio::buffer(line));
-    bytes += line.size();
-  }
-  lines_in_write_ = write_buffers_.size();
-  writing_ = true;
-  arm(Deadline::write_stall, limits_.write_stall_timeout);
-  asio::async_write(socket_, write_buffers_,
-                    [self = shared_from_this()](const boost::system::error_code& error,
-                                                std::size_t) { self->on_write(error); });
+// Writing: once per loop turn (so a handler's many send() calls cost one
+// system call, not one each), write as much as the socket takes with
+// gathered sendmsg() calls; then wait until it is writable again.
+void ControlSession::schedule_flush() {
+  if (closed_ || flush_posted_ || waiting_writable_) return;
+  flush_posted_ = true;
+  asio::post(socket_.get_executor(), [self = shared_from_this()] {
+    self->flush_posted_ = false;
+    self->flush();
+  });
 }
 
-void ControlSession::on_write(const boost::system::error_code& error) {
-  writing_ = false;
-  if (closed_) return;
-  if (error) {
-    close();  // EPIPE / ECONNRESET: the client hung up
-    return;
+void ControlSession::flush() {
+  while (!closed_ && !output_.empty()) {
+    std::array<iovec, kMaxLinesPerSend> pieces;
+    std::size_t count = 0;
+    for (auto line = output_.begin(); line != output_.end() && count < pieces.size(); ++line) {
+      std::size_t skip = count == 0 ? front_written_ : 0;
+      pieces[count++] = iovec{line->data() + skip, line->size() - skip};
+    }
+    msghdr message{};
+    message.msg_iov = pieces.data();
+    message.msg_iovlen = count;
+    // MSG_NOSIGNAL: a client that hung up is EPIPE, not a SIGPIPE.
+    ssize_t sent = ::sendmsg(socket_.native_handle(), &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (sent < 0 && errno == EINTR) continue;
+    if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      wait_writable();
+      return;
+    }
+    if (sent < 0) {
+      close();  // EPIPE / ECONNRESET: the client hung up
+      return;
+    }
+    consume_written(static_cast<std::size_t>(sent));
   }
-  for (std::size_t i = 0; i < lines_in_write_; ++i) {
-    queued_bytes_ -= output_.front().size();
+  if (!closed_) after_drained();
+}
+
+void ControlSession::consume_written(std::size_t bytes) {
+  wrote_since_armed_ = wrote_since_armed_ || bytes > 0;
+  queued_bytes_ -= bytes;
+  while (bytes > 0) {
+    std::size_t left_in_front = output_.front().size() - front_written_;
+    if (bytes < left_in_front) {
+      front_written_ += bytes;
+      break;
+    }
+    bytes -= left_in_front;
+    front_written_ = 0;
     output_.pop_front();
   }
-  lines_in_write_ = 0;
-  if (!output_.empty()) {
-    start_write();
-    return;
+  if (queued_bytes_ < kDrainedBytes) release_drained_waiter();
+}
+
+void ControlSession::wait_writable() {
+  waiting_writable_ = true;
+  // The stall clock restarts whenever the client took some bytes.
+  if (deadline_ != Deadline::write_stall || wrote_since_armed_) {
+    arm(Deadline::write_stall, limits_.write_stall_timeout);
+    wrote_since_armed_ = false;
   }
-  after_drained();
+  socket_.async_wait(Socket::wait_write,
+                     [self = shared_from_this()](const boost::system::error_code& error) {
+                       self->waiting_writable_ = false;
+                       if (self->closed_) return;
+                       if (error) {
+                         self->close();
+                         return;
+                       }
+                       self->flush();
+                     });
+}
+
+void ControlSession::when_drained(std::function<void()> ready) {
+  drained_waiter_ = std::move(ready);
+  if (closed_ || queued_bytes_ < kDrainedBytes) release_drained_waiter();
+}
+
+void ControlSession::release_drained_waiter() {
+  if (!drained_waiter_) return;
+  // From a later handler: the producer must not re-enter us mid-flush.
+  asio::post(socket_.get_executor(), std::move(drained_waiter_));
+  drained_waiter_ = nullptr;
 }
 
 void ControlSession::after_drained() {

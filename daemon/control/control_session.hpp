@@ -11,7 +11,6 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
@@ -58,6 +57,12 @@ class ControlSession : public std::enable_shared_from_this<ControlSession> {
   /// request is read.
   void finish_reply();
 
+  /// Reply bytes not yet written to the socket.
+  std::size_t queued_bytes() const { return queued_bytes_; }
+
+  /// ReplyStream::when_drained for the current reply.
+  void when_drained(std::function<void()> ready);
+
  private:
   enum class Deadline { none, request, write_stall };
 
@@ -66,9 +71,12 @@ class ControlSession : public std::enable_shared_from_this<ControlSession> {
   void process_input();
   void dispatch(std::string_view line);
   void refuse_and_close(const std::string& reason);
-  void start_write();
-  void on_write(const boost::system::error_code& error);
+  void schedule_flush();
+  void flush();
+  void consume_written(std::size_t bytes);
+  void wait_writable();
   void after_drained();
+  void release_drained_waiter();
   void arm(Deadline deadline, std::chrono::milliseconds after);
   void on_deadline(Deadline deadline);
   void count_this_turn(std::size_t bytes);
@@ -89,12 +97,16 @@ class ControlSession : public std::enable_shared_from_this<ControlSession> {
   ReplyStreamPtr reply_;            ///< the reply being produced or written
   bool reply_finished_ = false;     ///< its result line is queued
   bool close_after_write_ = false;  ///< refuse_and_close(): go once drained
+  std::function<void()> drained_waiter_;
 
-  std::deque<std::string> output_;  ///< stable addresses while a write runs
+  /// Lines in order, each written from where it was serialized (no
+  /// concatenation); the front one may be partly written.
+  std::deque<std::string> output_;
+  std::size_t front_written_ = 0;
   std::size_t queued_bytes_ = 0;
-  std::vector<boost::asio::const_buffer> write_buffers_;
-  std::size_t lines_in_write_ = 0;
-  bool writing_ = false;
+  bool flush_posted_ = false;
+  bool waiting_writable_ = false;
+  bool wrote_since_armed_ = false;
 
   /// Bytes queued since the current loop turn began: one handler call may
   /// queue a whole `status` at once; only what stays unread counts.

@@ -136,6 +136,76 @@ TEST(ControlServer, OneHundredThousandSasStreamInOrder) {
   EXPECT_TRUE(harness.logs().empty());
 }
 
+/// The runtime's status: batches of 512 records, each batch continued from
+/// when_drained(), so at most about one batch waits in memory.
+struct PacedStatus {
+  std::uint64_t next = 1;
+  std::uint64_t total = 0;
+  std::size_t peak_queued = 0;
+  bool saw_closed = false;
+};
+
+void send_batches(ReplyStreamPtr reply, std::shared_ptr<PacedStatus> status) {
+  if (reply->closed()) {
+    status->saw_closed = true;
+    return;
+  }
+  status->peak_queued = std::max(status->peak_queued, reply->queued_bytes());
+  std::uint64_t end = std::min(status->total + 1, status->next + 512);
+  for (; status->next < end; ++status->next)
+    reply->send(sample_ike_sa(status->next));
+  if (status->next > status->total) {
+    reply->finish_ok();
+    return;
+  }
+  reply->when_drained([reply, status] { send_batches(reply, status); });
+}
+
+TEST(ControlServer, BatchedStatusPacedByWhenDrainedKeepsMemoryAtOneBatch) {
+  ServerHarness harness;
+  ASSERT_TRUE(harness.start().ok());
+  auto status = std::make_shared<PacedStatus>();
+  status->total = 20'000;
+  harness.handler().set_behavior(
+      [status](const Command&, ReplyStreamPtr reply) { send_batches(reply, status); });
+  std::uint64_t expected = 1;
+  bool in_order = true;
+  auto result = run_command(harness.socket_path(), StatusCommand{},
+                            [&](const std::string&, const json& line) {
+                              if (line["type"] != "ike_sa") return;
+                              in_order = in_order && line["serial"] == expected++;
+                              // A slow reader: a terminal, a pager.
+                              if (expected % 2000 == 0) std::this_thread::sleep_for(20ms);
+                            });
+  ASSERT_TRUE(result.ok()) << result.error().reason;
+  EXPECT_TRUE(in_order);
+  EXPECT_EQ(expected, 20'001u);
+  std::size_t peak = 0;
+  harness.loop().call([&] { peak = status->peak_queued; });
+  // The low-water mark plus one batch of ~900-byte records, far below 64 MiB.
+  EXPECT_LT(peak, kDrainedBytes + 512 * 1024);
+}
+
+TEST(ControlServer, WhenDrainedWakesAPausedProducerWhoseClientHungUp) {
+  ServerHarness harness;
+  ASSERT_TRUE(harness.start().ok());
+  auto status = std::make_shared<PacedStatus>();
+  status->total = 1'000'000;
+  harness.handler().set_behavior(
+      [status](const Command&, ReplyStreamPtr reply) { send_batches(reply, status); });
+  {
+    RawClient client(harness.socket_path());
+    client.send(encode_request(StatusCommand{}) + "\n");
+    EXPECT_TRUE(client.read_line().has_value());
+  }  // hang up without reading the rest
+  EXPECT_TRUE(wait_until([&] {
+    bool closed = false;
+    harness.loop().call([&] { closed = status->saw_closed; });
+    return closed;
+  }));
+  EXPECT_TRUE(wait_until([&] { return harness.client_count() == 0; }));
+}
+
 TEST(ControlServer, UpStreamsLogLinesAsTheyHappen) {
   ServerHarness harness;
   ASSERT_TRUE(harness.start().ok());
