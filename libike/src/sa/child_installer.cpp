@@ -184,6 +184,7 @@ Status install_child(IkeSa& sa, ChildSa& child, Services& services, const crypto
     return policies;
   }
   child.state = ChildState::installed;
+  child.was_installed = true;
   child.established_at = services.now;
   return {};
 }
@@ -213,7 +214,7 @@ void uninstall_child_policies(IkeSa& sa, ChildSa& child, Services& services,
 }
 
 void uninstall_child(IkeSa& sa, ChildSa& child, Services& services, const std::string& why) {
-  bool was_installed = child.inbound_installed || child.outbound_installed;
+  bool was_installed = child.was_installed;
   uninstall_child_policies(sa, child, services, why);
   uninstall_child_sas(sa, child, services, why);
   if (was_installed) {

@@ -86,6 +86,7 @@ Status derive_and_install(IkeSa& sa, ChildSa& child, Services& services, ByteVie
       break;
   }
   child.state = ChildState::installed;
+  child.was_installed = true;
   child.established_at = services.now;
   return {};
 }
@@ -196,6 +197,11 @@ Result<std::uint32_t> ChildInitiator::complete(IkeSa& sa, Services& services,
                                                     config_->name + "' with tunnel mode");
   }
   child_.spi_out = esp_spi_value(selected->peer_spi);
+  if (auto& gone = sa.deleted_before_known; std::erase(gone, child_.spi_out) > 0) {
+    // Its Delete overtook this answer (RFC 7296 1.4.1): nothing to install.
+    return make_error(Errc::no_proposal_chosen,
+                      "the peer deleted CHILD SA '" + config_->name + "' before its answer came");
+  }
   child_.algorithms = selected->algorithms;
   child_.local_ts = std::move(*tsi);
   child_.remote_ts = std::move(*tsr);

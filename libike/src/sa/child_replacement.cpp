@@ -41,6 +41,22 @@ ChildSa* policy_heir(IkeSa& sa, const ChildSa& leaving) {
   return heir;
 }
 
+/// A CHILD SA our rekey response created goes before the rekey initiator
+/// deleted the one it replaces (its outbound SA still waits for that,
+/// ChildSa::DeferredOutbound): for the initiator the rekey did not happen,
+/// it keeps the old CHILD SA and tries again (RFC 7296 2.25), so the old one
+/// is up again here too instead of waiting for a Delete that never comes.
+/// A redundant successor (REKEYED, the loser of a collision) changes nothing.
+void reinstate_replaced(IkeSa& sa, const ChildSa& leaving, Services& services) {
+  if (!leaving.deferred_outbound || leaving.state == ChildState::rekeyed) return;
+  auto* replaced = sa.find_child(leaving.deferred_outbound->replaced_serial);
+  if (!replaced || replaced->state != ChildState::rekeyed) return;
+  replaced->state = ChildState::installed;
+  services.log(sa, LogLevel::info,
+               "CHILD SA '" + replaced->name() + "' #" + std::to_string(replaced->serial) +
+                   " stays: the rekey that replaced it did not complete");
+}
+
 }  // namespace
 
 void take_over_policies(IkeSa& sa, ChildSa& successor) {
@@ -86,8 +102,9 @@ void retire_child(IkeSa& sa, std::uint32_t child_serial, Services& services, con
                   bool announce) {
   auto* child = sa.find_child(child_serial);
   if (!child) return;
-  bool was_installed = child->inbound_installed || child->outbound_installed;
+  bool was_installed = child->was_installed;
   release_deferred_outbound(sa, *child, services);
+  reinstate_replaced(sa, *child, services);
   if (child->policies_installed) {
     if (auto* heir = policy_heir(sa, *child)) {
       heir->policies_installed = true;

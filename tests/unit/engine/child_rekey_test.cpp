@@ -228,6 +228,29 @@ TEST(ChildRekeyTriggers, KernelSoftExpireRekeysHardExpireDeletes) {
   EXPECT_EQ(lines(test::check_both(peers, true)), "");
 }
 
+TEST(ChildRekeyTriggers, HardExpireOfTheInboundSaStillAnnouncesTheChildDown) {
+  RekeyPeers peers;
+  auto [west, east] = test::rekey_connections();
+  peers.establish(west, east);
+  // The kernel drops a's inbound SA at its hard limit: the CHILD SA ends on
+  // both sides, and a's listeners (updown, ikectl) hear of it.
+  auto child = test::children_of(peers.a()).front();
+  peers.a().kernel.sas.erase(child.spi_in);
+  KernelExpire hard;
+  hard.sa.destination = *IpAddress::parse("10.77.0.2");
+  hard.sa.spi = child.spi_in;
+  hard.hard = true;
+  peers.a().engine.handle_kernel_expire(hard, peers.now());
+  EXPECT_EQ(peers.deliver_all(), 2);
+  for (auto* peer : {&peers.a(), &peers.b()}) {
+    EXPECT_TRUE(test::children_of(*peer).empty()) << peer->events.dump();
+    EXPECT_TRUE(peer->kernel.sas.empty());
+    EXPECT_TRUE(peer->kernel.policies.empty());
+    EXPECT_EQ(peer->events.count(EventKind::child_down), 1u) << peer->events.dump();
+  }
+  EXPECT_EQ(lines(test::check_both(peers, true)), "");
+}
+
 TEST(ChildRekeyTriggers, HardLifetimeWithoutRekeyDeletesTheChildSa) {
   RekeyPeers peers;
   auto [west, east] = test::rekey_connections();

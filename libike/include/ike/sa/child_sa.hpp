@@ -40,6 +40,9 @@ struct ChildSa {
   bool policies_installed = false;
   bool inbound_installed = false;
   bool outbound_installed = false;
+  /// Both SAs reached the kernel once: its end is announced (child_down)
+  /// even when the kernel already dropped one of them (hard expire).
+  bool was_installed = false;
   /// The responder of a CHILD rekey holds its new outbound SA back until the
   /// CHILD SA it replaces is deleted: the initiator deletes that one only
   /// after installing the new SAs (RFC 7296 2.8), so the responder never
