@@ -31,8 +31,7 @@ Daemon::Daemon(RuntimeOptions options, Logger& logger)
       status_timer_(io_),
       shutdown_timer_(io_),
       signals_(io_),
-      notifier_(SystemdNotifier::from_environment()),
-      status_throttle_(kStatusInterval) {}
+      notifier_(SystemdNotifier::from_environment()) {}
 
 Daemon::~Daemon() {
   // The event descriptor belongs to the XFRM driver, not to Asio.
@@ -78,7 +77,8 @@ ike::Status Daemon::start() {
   after_input();
   logger_.info(Subsystem::cfg, "ikev2d started: " + std::to_string(config_.connections.size()) +
                                    " connection(s) loaded");
-  if (auto sent = notifier_.notify("READY=1\nSTATUS=0 IKE SAs, 0 CHILD SAs"); !sent) {
+  last_status_text_ = status_text(0, 0);
+  if (auto sent = notifier_.notify("READY=1\nSTATUS=" + last_status_text_); !sent) {
     logger_.warning(Subsystem::ctl, sent.error().reason);
   }
   return {};
@@ -143,7 +143,18 @@ void Daemon::on_timer() {
 }
 
 void Daemon::update_status(MonoTime now) {
-  if (!notifier_.enabled() || !status_dirty_) return;
+  if (!notifier_.enabled() || !status_dirty_ || status_timer_armed_) return;
+  // Counting walks every SA, and systemd needs no flood: at most once per
+  // interval; what changed meanwhile goes out when the interval ends.
+  if (last_status_at_ && now < *last_status_at_ + kStatusInterval) {
+    status_timer_armed_ = true;
+    status_timer_.expires_at(*last_status_at_ + kStatusInterval);
+    status_timer_.async_wait([this](const boost::system::error_code& error) {
+      status_timer_armed_ = false;
+      if (!error && !stopped_) update_status(mono_now());
+    });
+    return;
+  }
   std::size_t ike_count = 0, child_count = 0;
   for (const auto* sa : shard_->engine().ike_sas()) {
     if (sa->state == ike::sa::IkeState::established || sa->state == ike::sa::IkeState::rekeying) {
@@ -155,19 +166,11 @@ void Daemon::update_status(MonoTime now) {
     }
   }
   status_dirty_ = false;
-  std::string text =
-      std::to_string(ike_count) + " IKE SAs, " + std::to_string(child_count) + " CHILD SAs";
-  if (auto due = status_throttle_.offer(text, now)) {
-    (void)notifier_.notify("STATUS=" + *due);
-  } else if (auto until = status_throttle_.pending_until()) {
-    status_timer_.expires_at(*until);
-    status_timer_.async_wait([this](const boost::system::error_code& error) {
-      if (error || stopped_) return;
-      if (auto due = status_throttle_.take_due(mono_now())) {
-        (void)notifier_.notify("STATUS=" + *due);
-      }
-    });
-  }
+  last_status_at_ = now;
+  std::string text = status_text(ike_count, child_count);
+  if (text == last_status_text_) return;
+  last_status_text_ = text;
+  (void)notifier_.notify("STATUS=" + text);
 }
 
 void Daemon::watch_signals() {

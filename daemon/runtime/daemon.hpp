@@ -138,7 +138,9 @@ class Daemon final : public control::CommandHandler,
   std::unique_ptr<control::ControlServer> control_;
   std::unique_ptr<UpdownHook> updown_;
   SystemdNotifier notifier_;
-  StatusThrottle status_throttle_;
+  std::string last_status_text_;
+  std::optional<ike::MonoTime> last_status_at_;
+  bool status_timer_armed_ = false;
   UpTracker up_waits_;
   std::vector<DownWait> down_waits_;
   std::vector<PendingEvent> pending_events_;

@@ -1,7 +1,5 @@
 // Control commands (control/command.hpp), on the loop thread.
 
-#include <boost/asio/post.hpp>
-
 #include "runtime/config_records.hpp"
 #include "runtime/daemon.hpp"
 #include "runtime/status_record.hpp"
@@ -139,7 +137,7 @@ void Daemon::stream_status(std::shared_ptr<std::vector<std::uint32_t>> serials, 
   for (; next < end; ++next) {
     // SAs may have gone since the snapshot: look each up again.
     if (const auto* sa = shard_->engine().find_ike_sa((*serials)[next])) {
-      reply->send(ike_sa_record(*sa, kernel_.get(), now));
+      reply->send_serialized(ike_sa_record(*sa, kernel_.get(), now));
     }
   }
   if (next == serials->size()) {
@@ -148,9 +146,11 @@ void Daemon::stream_status(std::shared_ptr<std::vector<std::uint32_t>> serials, 
     reply->finish_ok(std::move(result));
     return;
   }
-  // Let IKE run between batches.
-  boost::asio::post(io_, [this, serials = std::move(serials), next,
-                          connection = std::move(connection), reply = std::move(reply)]() mutable {
+  // Let IKE run between batches, and let the client read: the next batch
+  // comes when this one has mostly left (ReplyStream::when_drained).
+  auto& stream = *reply;
+  stream.when_drained([this, serials = std::move(serials), next, connection = std::move(connection),
+                       reply = std::move(reply)]() mutable {
     stream_status(std::move(serials), next, std::move(connection), std::move(reply));
   });
 }

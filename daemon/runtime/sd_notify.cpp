@@ -41,33 +41,8 @@ ike::Status SystemdNotifier::notify(std::string_view state) const {
   return {};
 }
 
-std::optional<std::string> StatusThrottle::offer(std::string text, ike::MonoTime now) {
-  if (text == last_sent_ && !has_held_) return std::nullopt;
-  if (last_sent_at_ && now < *last_sent_at_ + interval_) {
-    held_ = std::move(text);
-    has_held_ = true;
-    return std::nullopt;
-  }
-  has_held_ = false;
-  last_sent_ = text;
-  last_sent_at_ = now;
-  return text;
-}
-
-std::optional<ike::MonoTime> StatusThrottle::pending_until() const noexcept {
-  if (!has_held_ || !last_sent_at_) return std::nullopt;
-  return *last_sent_at_ + interval_;
-}
-
-std::optional<std::string> StatusThrottle::take_due(ike::MonoTime now) {
-  auto due = pending_until();
-  if (!due || now < *due) return std::nullopt;
-  std::string text = std::move(held_);
-  has_held_ = false;
-  if (text == last_sent_) return std::nullopt;
-  last_sent_ = text;
-  last_sent_at_ = now;
-  return text;
+std::string status_text(std::size_t ike_sas, std::size_t child_sas) {
+  return std::to_string(ike_sas) + " IKE SAs, " + std::to_string(child_sas) + " CHILD SAs";
 }
 
 }  // namespace ikev2d::runtime

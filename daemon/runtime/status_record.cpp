@@ -2,9 +2,9 @@
 
 #include <cstdio>
 
-namespace ikev2d::runtime {
+#include "runtime/json_line.hpp"
 
-using nlohmann::json;
+namespace ikev2d::runtime {
 
 namespace {
 
@@ -20,17 +20,22 @@ std::string hex32(std::uint32_t value) {
   return text;
 }
 
-json seconds_until(const std::optional<ike::MonoTime>& when, ike::MonoTime now) {
-  if (!when) return nullptr;
-  if (*when <= now) return 0;
-  return std::chrono::duration_cast<std::chrono::seconds>(*when - now).count();
+void seconds_until(JsonLine& line, const std::optional<ike::MonoTime>& when, ike::MonoTime now) {
+  if (!when) {
+    line.null();
+  } else if (*when <= now) {
+    line.number(std::uint64_t{0});
+  } else {
+    line.number(static_cast<std::int64_t>(
+        std::chrono::duration_cast<std::chrono::seconds>(*when - now).count()));
+  }
 }
 
-json selector_list(const std::vector<ike::ts::TrafficSelector>& selectors) {
-  json list = json::array();
+void selector_list(JsonLine& line, const std::vector<ike::ts::TrafficSelector>& selectors) {
+  line.begin_array();
   for (const auto& selector : selectors)
-    list.push_back(selector.to_string());
-  return list;
+    line.string(selector.to_string());
+  line.end_array();
 }
 
 ike::sa::SaUsage usage_of(ike::sa::Kernel* kernel, bool installed, const ike::sa::SaKey& key) {
@@ -39,8 +44,8 @@ ike::sa::SaUsage usage_of(ike::sa::Kernel* kernel, bool installed, const ike::sa
   return usage ? *usage : ike::sa::SaUsage{};
 }
 
-json child_record(const ike::sa::IkeSa& sa, const ike::sa::ChildSa& child, ike::sa::Kernel* kernel,
-                  ike::MonoTime now) {
+void child_record(JsonLine& line, const ike::sa::IkeSa& sa, const ike::sa::ChildSa& child,
+                  ike::sa::Kernel* kernel, ike::MonoTime now) {
   ike::sa::Mark mark_in, mark_out;
   if (child.config != nullptr) {
     mark_in = child.config->mark_in;
@@ -52,27 +57,31 @@ json child_record(const ike::sa::IkeSa& sa, const ike::sa::ChildSa& child, ike::
   auto out = usage_of(
       kernel, child.outbound_installed,
       ike::sa::SaKey{sa.remote.address, child.spi_out, ike::wire::ProtocolId::esp, mark_out});
-  json record = json::object();
-  record["name"] = child.config != nullptr ? child.name() : std::string();
-  record["serial"] = child.serial;
-  record["state"] = ike::sa::to_string(child.state);
-  record["mode"] = ike::sa::to_string(child.mode);
-  record["reqid"] = child.reqid;
-  record["spi_in"] = hex32(child.spi_in);
-  record["spi_out"] = hex32(child.spi_out);
-  record["algorithms"] = child.state == ike::sa::ChildState::creating
-                             ? std::string()
-                             : ike::proposal::describe(child.algorithms);
-  record["local_ts"] = selector_list(child.local_ts);
-  record["remote_ts"] = selector_list(child.remote_ts);
-  record["encapsulated"] = child.encapsulated;
-  record["bytes_in"] = in.bytes;
-  record["packets_in"] = in.packets;
-  record["bytes_out"] = out.bytes;
-  record["packets_out"] = out.packets;
-  record["rekey_in_seconds"] = seconds_until(child.rekey_at, now);
-  if (!child.last_failure.empty()) record["last_failure"] = child.last_failure;
-  return record;
+  line.begin_object();
+  line.field("name").string(child.config != nullptr ? child.name() : std::string());
+  line.field("serial").number(std::uint64_t{child.serial});
+  line.field("state").string(ike::sa::to_string(child.state));
+  line.field("mode").string(ike::sa::to_string(child.mode));
+  line.field("reqid").number(std::uint64_t{child.reqid});
+  line.field("spi_in").string(hex32(child.spi_in));
+  line.field("spi_out").string(hex32(child.spi_out));
+  line.field("algorithms")
+      .string(child.state == ike::sa::ChildState::creating
+                  ? std::string()
+                  : ike::proposal::describe(child.algorithms));
+  line.field("local_ts");
+  selector_list(line, child.local_ts);
+  line.field("remote_ts");
+  selector_list(line, child.remote_ts);
+  line.field("encapsulated").boolean(child.encapsulated);
+  line.field("bytes_in").number(in.bytes);
+  line.field("packets_in").number(in.packets);
+  line.field("bytes_out").number(out.bytes);
+  line.field("packets_out").number(out.packets);
+  line.field("rekey_in_seconds");
+  seconds_until(line, child.rekey_at, now);
+  if (!child.last_failure.empty()) line.field("last_failure").string(child.last_failure);
+  line.end_object();
 }
 
 bool was_established(ike::sa::IkeState state) {
@@ -85,35 +94,42 @@ std::string endpoint_text(const ike::sa::Endpoint& endpoint) {
   return endpoint.address.to_string() + "[" + std::to_string(endpoint.port) + "]";
 }
 
-json ike_sa_record(const ike::sa::IkeSa& sa, ike::sa::Kernel* kernel, ike::MonoTime now) {
-  json record = json::object();
-  record["type"] = "ike_sa";
-  record["connection"] = sa.connection ? sa.connection->name : std::string();
-  record["serial"] = sa.serial;
-  record["state"] = ike::sa::to_string(sa.state);
-  record["initiator"] = sa.initiator;
-  record["spi_i"] = hex64(sa.spi_i);
-  record["spi_r"] = hex64(sa.spi_r);
-  record["local"] = endpoint_text(sa.local);
-  record["remote"] = endpoint_text(sa.remote);
-  record["local_id"] = sa.connection ? sa.connection->local_id.to_string() : std::string();
-  record["remote_id"] = sa.peer_id      ? sa.peer_id->to_string()
-                        : sa.connection ? sa.connection->remote_id.to_string()
-                                        : std::string();
-  record["algorithms"] = sa.algorithms ? ike::proposal::describe(*sa.algorithms) : std::string();
-  record["established_seconds"] =
-      was_established(sa.state) && now >= sa.established_at
-          ? std::chrono::duration_cast<std::chrono::seconds>(now - sa.established_at).count()
-          : 0;
-  record["rekey_in_seconds"] = seconds_until(sa.rekey_at, now);
-  record["nat_local"] = sa.nat_here;
-  record["nat_remote"] = sa.nat_there;
-  json children = json::array();
+std::string ike_sa_record(const ike::sa::IkeSa& sa, ike::sa::Kernel* kernel, ike::MonoTime now) {
+  JsonLine line;
+  line.begin_object();
+  line.field("type").string("ike_sa");
+  line.field("connection").string(sa.connection ? sa.connection->name : std::string());
+  line.field("serial").number(std::uint64_t{sa.serial});
+  line.field("state").string(ike::sa::to_string(sa.state));
+  line.field("initiator").boolean(sa.initiator);
+  line.field("spi_i").string(hex64(sa.spi_i));
+  line.field("spi_r").string(hex64(sa.spi_r));
+  line.field("local").string(endpoint_text(sa.local));
+  line.field("remote").string(endpoint_text(sa.remote));
+  line.field("local_id")
+      .string(sa.connection ? sa.connection->local_id.to_string() : std::string());
+  line.field("remote_id")
+      .string(sa.peer_id      ? sa.peer_id->to_string()
+              : sa.connection ? sa.connection->remote_id.to_string()
+                              : std::string());
+  line.field("algorithms")
+      .string(sa.algorithms ? ike::proposal::describe(*sa.algorithms) : std::string());
+  std::int64_t established = 0;
+  if (was_established(sa.state) && now >= sa.established_at) {
+    established = std::chrono::duration_cast<std::chrono::seconds>(now - sa.established_at).count();
+  }
+  line.field("established_seconds").number(established);
+  line.field("rekey_in_seconds");
+  seconds_until(line, sa.rekey_at, now);
+  line.field("nat_local").boolean(sa.nat_here);
+  line.field("nat_remote").boolean(sa.nat_there);
+  line.field("children").begin_array();
   for (const auto& child : sa.children)
-    children.push_back(child_record(sa, child, kernel, now));
-  record["children"] = std::move(children);
-  if (!sa.last_failure.empty()) record["last_failure"] = sa.last_failure;
-  return record;
+    child_record(line, sa, child, kernel, now);
+  line.end_array();
+  if (!sa.last_failure.empty()) line.field("last_failure").string(sa.last_failure);
+  line.end_object();
+  return line.take();
 }
 
 }  // namespace ikev2d::runtime

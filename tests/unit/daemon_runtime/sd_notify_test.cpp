@@ -12,8 +12,6 @@
 namespace ikev2d::runtime {
 namespace {
 
-using namespace std::chrono_literals;
-
 TEST(SystemdNotifier, WithoutSocketNothingIsSent) {
   SystemdNotifier notifier("");
   EXPECT_FALSE(notifier.enabled());
@@ -72,27 +70,9 @@ TEST(SystemdNotifier, MissingSocketIsAnError) {
   EXPECT_NE(sent.error().reason.find("/nonexistent/ikev2d/notify"), std::string::npos);
 }
 
-TEST(StatusThrottle, FirstUpdateGoesAtOnceLaterOnesOncePerInterval) {
-  StatusThrottle throttle(1s);
-  ike::MonoTime t0{};
-  EXPECT_EQ(throttle.offer("1 IKE SAs", t0), "1 IKE SAs");
-  EXPECT_FALSE(throttle.offer("1 IKE SAs", t0 + 2s));  // unchanged: nothing
-  EXPECT_EQ(throttle.offer("2 IKE SAs", t0 + 2s), "2 IKE SAs");
-  EXPECT_FALSE(throttle.offer("3 IKE SAs", t0 + 2s + 100ms));
-  EXPECT_FALSE(throttle.offer("4 IKE SAs", t0 + 2s + 200ms));
-  ASSERT_EQ(throttle.pending_until(), t0 + 3s);
-  EXPECT_FALSE(throttle.take_due(t0 + 2s + 900ms));
-  EXPECT_EQ(throttle.take_due(t0 + 3s), "4 IKE SAs");  // the last one held
-  EXPECT_FALSE(throttle.pending_until());
-}
-
-TEST(StatusThrottle, HeldTextEqualToTheSentOneIsNotResent) {
-  StatusThrottle throttle(1s);
-  ike::MonoTime t0{};
-  ASSERT_TRUE(throttle.offer("a", t0));
-  EXPECT_FALSE(throttle.offer("b", t0 + 100ms));
-  EXPECT_FALSE(throttle.offer("a", t0 + 200ms));
-  EXPECT_FALSE(throttle.take_due(t0 + 1s));
+TEST(StatusText, CountsBothKindsOfSa) {
+  EXPECT_EQ(status_text(0, 0), "0 IKE SAs, 0 CHILD SAs");
+  EXPECT_EQ(status_text(100000, 250000), "100000 IKE SAs, 250000 CHILD SAs");
 }
 
 }  // namespace

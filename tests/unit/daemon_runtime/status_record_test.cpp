@@ -2,8 +2,10 @@
 
 #include <chrono>
 
+#include <nlohmann/json.hpp>
 #include "ike/sa/engine.hpp"
 #include "ike/ts/subnet_syntax.hpp"
+
 #include "runtime/status_record.hpp"
 #include "support/engine_fixtures.hpp"
 #include "support/fake_kernel.hpp"
@@ -70,7 +72,8 @@ TEST(StatusRecord, EstablishedSaWithChildAndKernelCounters) {
   const IkeSa& sa = *west.engine.ike_sas().front();
   ASSERT_EQ(sa.children.size(), 1u);
 
-  auto record = ike_sa_record(sa, &west.kernel, start + std::chrono::seconds(42));
+  auto record =
+      nlohmann::json::parse(ike_sa_record(sa, &west.kernel, start + std::chrono::seconds(42)));
   EXPECT_EQ(record["type"], "ike_sa");
   EXPECT_EQ(record["connection"], "office");
   EXPECT_EQ(record["serial"], sa.serial);
@@ -112,7 +115,7 @@ TEST(StatusRecord, EstablishedSaWithChildAndKernelCounters) {
     EXPECT_TRUE(record.contains(field)) << field;
   }
   // Without a kernel, counters are zero.
-  auto without = ike_sa_record(sa, nullptr, start);
+  auto without = nlohmann::json::parse(ike_sa_record(sa, nullptr, start));
   EXPECT_EQ(without["children"][0]["bytes_in"], 0);
 }
 
@@ -124,7 +127,8 @@ TEST(StatusRecord, HalfOpenSaHasNoAlgorithmsOrUptime) {
   sa.local = {*IpAddress::parse("10.0.0.1"), 500};
   sa.remote = {*IpAddress::parse("2001:db8::2"), 4500};
   sa.spi_i = 0x0123456789abcdefULL;
-  auto record = ike_sa_record(sa, nullptr, MonoTime{} + std::chrono::hours(1));
+  auto record =
+      nlohmann::json::parse(ike_sa_record(sa, nullptr, MonoTime{} + std::chrono::hours(1)));
   EXPECT_EQ(record["state"], "CONNECTING");
   EXPECT_EQ(record["spi_i"], "0123456789abcdef");
   EXPECT_EQ(record["spi_r"], "0000000000000000");
@@ -163,7 +167,7 @@ TEST(StatusRecord, HundredThousandSasBuildAndSerializeInUnderASecond) {
   auto started = std::chrono::steady_clock::now();
   std::size_t bytes = 0;
   for (const auto& sa : sas)
-    bytes += ike_sa_record(*sa, &kernel, MonoTime{}).dump().size() + 1;
+    bytes += ike_sa_record(*sa, &kernel, MonoTime{}).size() + 1;
   auto elapsed = std::chrono::steady_clock::now() - started;
   EXPECT_GT(bytes, 100'000u * 300);
   std::printf("100,000 status records: %lld ms, %zu bytes\n",
