@@ -130,11 +130,6 @@ class ReplyStream {
   /// 100,000 SAs writes its records as text: building a json value per
   /// record costs more than the rest). The default parses and calls send().
   virtual void send_serialized(std::string line) { send(nlohmann::json::parse(line)); }
-  /// A progress line already serialized: one JSON object carrying "type",
-  /// without the newline. For producers of very many records (`status` of
-  /// 100,000 SAs writes its records as text: building a json value per
-  /// record costs more than the rest). The default parses and calls send().
-  virtual void send_serialized(std::string line) { send(nlohmann::json::parse(line)); }
 
   /// Backpressure for long replies. Bytes queued for this client and not
   /// yet written. The server drops a client whose unread replies from
