@@ -68,6 +68,13 @@ std::span<const std::uint8_t> NetlinkMessage::bytes() const noexcept {
   return {buffer_.data(), header()->nlmsg_len};
 }
 
+bool netlink_message_fits(const nlmsghdr& header, std::size_t remaining) noexcept {
+  // The caller guarantees the header's 16 bytes are readable only when
+  // remaining >= 16, so check that first.
+  return remaining >= sizeof(nlmsghdr) && header.nlmsg_len >= sizeof(nlmsghdr) &&
+         header.nlmsg_len <= remaining;
+}
+
 std::span<const std::uint8_t> message_payload(const nlmsghdr& message) noexcept {
   std::size_t length =
       message.nlmsg_len > MNL_NLMSG_HDRLEN ? message.nlmsg_len - MNL_NLMSG_HDRLEN : 0;

@@ -78,6 +78,17 @@ std::optional<T> read_struct(std::span<const std::uint8_t> data) {
   return value;
 }
 
+/// Whether a whole netlink message starts at `header` with `remaining`
+/// bytes left: room for the header, and nlmsg_len between the header size
+/// and `remaining`. (mnl_nlmsg_ok compares nlmsg_len as a signed int, so a
+/// length above 2 GiB would pass it.)
+bool netlink_message_fits(const nlmsghdr& header, std::size_t remaining) noexcept;
+
+/// The offset of the message after one of `length` bytes (4-byte aligned).
+inline std::size_t next_message_offset(std::size_t offset, std::uint32_t length) noexcept {
+  return offset + ((static_cast<std::size_t>(length) + 3) & ~std::size_t{3});
+}
+
 /// The payload of `message` (after the 16-byte header), bounded by nlmsg_len.
 /// The caller has checked the header with mnl_nlmsg_ok.
 std::span<const std::uint8_t> message_payload(const nlmsghdr& message) noexcept;

@@ -68,13 +68,14 @@ void scan_answer(std::span<const std::uint8_t> datagram, std::uint32_t sequence,
   std::size_t offset = 0;
   while (!answer.finished && offset < datagram.size()) {
     const auto* header = reinterpret_cast<const nlmsghdr*>(datagram.data() + offset);
-    if (!mnl_nlmsg_ok(header, static_cast<int>(datagram.size() - offset))) {
+    std::size_t remaining = datagram.size() - offset;
+    if (remaining < sizeof(nlmsghdr) || !netlink_message_fits(*header, remaining)) {
       answer.finished = true;
       answer.malformed = "netlink message at offset " + std::to_string(offset) +
                          " is truncated or has a bad length";
       return;
     }
-    offset += MNL_ALIGN(header->nlmsg_len);
+    offset = next_message_offset(offset, header->nlmsg_len);
     if (header->nlmsg_seq != sequence || header->nlmsg_pid != port) {
       ++answer.stale_messages;
       continue;

@@ -90,8 +90,8 @@ ParsedEvents parse_xfrm_events(std::span<const std::uint8_t> datagram) {
   std::size_t offset = 0;
   while (offset < datagram.size()) {
     const auto* header = reinterpret_cast<const nlmsghdr*>(bytes + offset);
-    int remaining = static_cast<int>(datagram.size() - offset);
-    if (!mnl_nlmsg_ok(header, remaining)) {
+    std::size_t remaining = datagram.size() - offset;
+    if (remaining < sizeof(nlmsghdr) || !netlink_message_fits(*header, remaining)) {
       parsed.problems.push_back("netlink message at offset " + std::to_string(offset) +
                                 " is truncated or has a bad length (" + std::to_string(remaining) +
                                 " bytes left)");
@@ -119,7 +119,7 @@ ParsedEvents parse_xfrm_events(std::span<const std::uint8_t> datagram) {
         parsed.problems.push_back(event.error().reason);
       }
     }
-    offset += MNL_ALIGN(header->nlmsg_len);
+    offset = next_message_offset(offset, header->nlmsg_len);
   }
   return parsed;
 }

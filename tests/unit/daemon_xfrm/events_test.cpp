@@ -162,6 +162,14 @@ TEST(XfrmEvents, TruncatedDatagramStopsWithAProblem) {
   tiny.claim_length(4);
   EXPECT_EQ(parse_xfrm_events(tiny.bytes()).problems.size(), 1u);
   EXPECT_TRUE(parse_xfrm_events({}).problems.empty());
+
+  // A length above 2 GiB, which a signed comparison would let through and
+  // whose 4-byte alignment wraps to 0 in 32 bits (found by fuzzing).
+  HandBuiltMessage huge(XFRM_MSG_EXPIRE);
+  huge.claim_length(0xfffffffe);
+  auto parsed_huge = parse_xfrm_events(huge.bytes());
+  EXPECT_TRUE(parsed_huge.events.empty());
+  EXPECT_EQ(parsed_huge.problems.size(), 1u);
 }
 
 TEST(XfrmEvents, UnknownFamilyAndProtocolAreProblems) {

@@ -136,6 +136,12 @@ TEST(NetlinkReply, DamagedAnswersAreMalformed) {
   EXPECT_TRUE(cut.finished);
   EXPECT_NE(cut.malformed.find("truncated"), std::string::npos);
 
+  HandBuiltMessage huge(NLMSG_ERROR, sequence, port);
+  huge.fixed(nlmsgerr{}).claim_length(0xfffffffe);
+  auto oversized = scan(huge.bytes());
+  EXPECT_TRUE(oversized.finished);
+  EXPECT_FALSE(oversized.malformed.empty());
+
   // An absurd errno does not overflow.
   EXPECT_EQ(scan(error_message(INT32_MIN).bytes()).error, EPROTO);
   EXPECT_EQ(scan(error_message(5).bytes()).error, EPROTO);
