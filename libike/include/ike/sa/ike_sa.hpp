@@ -88,6 +88,11 @@ struct IkeSa {
 
   // --- children and timers
   std::vector<ChildSa> children;
+  /// ESP SPIs the peer deleted before we knew them, while an exchange of ours
+  /// was in flight: the responder of a CHILD SA installs it when it answers
+  /// and may delete it before the answer reaches us, which then must not
+  /// install it (child_negotiation.cpp). The newest few only.
+  std::vector<std::uint32_t> deleted_before_known;
   std::uint32_t keying_attempt = 0;
   MonoTime created_at{};
   MonoTime established_at{};

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "../child_negotiation.hpp"
+#include "auth_followups.hpp"
 #include "child_exchange.hpp"
 #include "ike/wire/message.hpp"
 #include "tasks.hpp"
@@ -70,12 +71,14 @@ class ChildCreateInitiator final : public Task {
     if (const auto* error = wire::find_error_notify(payloads)) {
       return fail(sa, services, "peer refused it with " + wire::to_string(error->type));
     }
+    // complete() forgets our SPI when it fails.
+    auto our_spi = initiator_.spi_in();
     const auto* nonce_r = peer_nonce(payloads);
-    if (!nonce_r) return fail(sa, services, "response lacks Nr");
+    if (!nonce_r) return reject(sa, services, payloads, our_spi, "response lacks Nr");
     auto shared = pfs_.shared_secret(payloads);
-    if (!shared) return fail(sa, services, shared.error().reason);
+    if (!shared) return reject(sa, services, payloads, our_spi, shared.error().reason);
     auto created = initiator_.complete(sa, services, payloads, nonce_, *nonce_r, shared->view());
-    if (!created) return fail(sa, services, created.error().reason);
+    if (!created) return reject(sa, services, payloads, our_spi, created.error().reason);
     return TaskStatus::done;
   }
 
@@ -89,6 +92,18 @@ class ChildCreateInitiator final : public Task {
     sa.last_failure = "CHILD SA '" + initiator_.config().name + "' failed: " + reason;
     services.publish(sa, EventKind::failed, sa.last_failure);
     return TaskStatus::failed;
+  }
+
+  /// We cannot use what the responder chose, but a response with an SA
+  /// payload and no refusal means it installed its half: that must not stay
+  /// (RFC 7296 1.4.1; like IKE_AUTH's first CHILD SA, auth_followups.hpp).
+  TaskStatus reject(IkeSa& sa, Services& services, const std::vector<wire::Payload>& response,
+                    std::uint32_t our_spi, const std::string& reason) {
+    if (our_spi != 0 &&
+        wire::find_payload(response, wire::PayloadType::security_association) != nullptr) {
+      sa.queued.push_front(make_refused_child_delete(our_spi, initiator_.config().name));
+    }
+    return fail(sa, services, reason);
   }
 
   ChildInitiator initiator_;

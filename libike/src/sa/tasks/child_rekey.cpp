@@ -220,6 +220,14 @@ class ChildRekeyResponder final : public Task {
         spi = spi << 8 | byte;
       old = sa.find_child_by_outbound_spi(spi);
     }
+    if (!old && sa.active && sa.active->exchange() == wire::ExchangeType::create_child_sa) {
+      // The CHILD SA our own CREATE_CHILD_SA in flight creates (or rekeys
+      // into) is up at the peer as soon as it answered, before its answer
+      // reaches us: the SPI may be that one's. Not "not found" yet, which
+      // would make the peer drop it (RFC 7296 2.25); it tries again later.
+      return refuse(sa, services, wire::NotifyType::temporary_failure,
+                    "unknown SPI while our " + std::string(sa.active->name()) + " is in flight");
+    }
     // RFC 7296 2.25: CHILD_SA_NOT_FOUND carries the SPI of the REKEY_SA.
     if (!old) return refuse(sa, services, wire::NotifyType::child_sa_not_found, "", *rekey);
     switch (old->state) {

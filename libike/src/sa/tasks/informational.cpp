@@ -30,10 +30,20 @@ class IkeDeleteInitiator final : public Task {
 
 }  // namespace
 
+namespace {
+
+/// A CHILD SA our exchange in flight creates may be the one the peer deleted
+/// (IkeSa::deleted_before_known).
+void remember_deleted_before_known(IkeSa& sa, std::uint32_t spi) {
+  constexpr std::size_t kRemembered = 8;
+  auto& spis = sa.deleted_before_known;
+  if (spis.size() == kRemembered) spis.erase(spis.begin());
+  spis.push_back(spi);
+}
+
 /// Answers an INFORMATIONAL request: deletes the IKE SA if asked, deletes the
 /// named CHILD SAs and lists ours in the response, answers an empty request
 /// with an empty response.
-namespace {
 class InformationalResponder final : public Task {
  public:
   std::string_view name() const override { return "INFORMATIONAL responder"; }
@@ -52,7 +62,10 @@ class InformationalResponder final : public Task {
         if (spi.size() != 4) continue;
         std::uint32_t value = esp_spi_value(spi);
         auto* child = sa.find_child_by_outbound_spi(value);
-        if (!child) continue;
+        if (!child) {
+          if (sa.active) remember_deleted_before_known(sa, value);
+          continue;
+        }
         // A CHILD SA we are deleting ourselves is answered without its SPI
         // (RFC 7296 1.4.1: the request crossed ours).
         if (child->state != ChildState::deleting) our_spis_.push_back(esp_spi_bytes(child->spi_in));
