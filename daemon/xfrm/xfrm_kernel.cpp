@@ -72,8 +72,8 @@ struct XfrmKernel::Impl {
     return {};
   }
 
-  /// The kernel's XFRM_MSG_NEWSA for `key`, copied (it holds keys: wiped by
-  /// the caller's Bytes going out of scope via secure_wipe).
+  /// A copy of the kernel's XFRM_MSG_NEWSA for `key`. It holds the SA's
+  /// keys: the caller wipes it (secure_wipe) when done.
   ike::Result<ike::Bytes> fetch_sa(const SaKey& key, std::string_view story) {
     auto message = build_get_sa(key);
     if (!message)
