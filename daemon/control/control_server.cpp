@@ -39,6 +39,7 @@ ike::Status ControlServer::start() {
 
   boost::system::error_code error;
   acceptor_.open(stream_protocol(), error);
+  if (!error) set_close_on_exec(acceptor_.native_handle());
   if (!error) acceptor_.bind(stream_protocol::endpoint(path), error);
   if (error) {
     acceptor_.close(error);
@@ -109,6 +110,7 @@ void ControlServer::on_accept(const boost::system::error_code& error,
         });
     return;
   }
+  set_close_on_exec(socket.native_handle());
   if (sessions_.size() >= options_.max_clients) {
     turn_away(socket);
   } else {

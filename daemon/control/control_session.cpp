@@ -8,6 +8,7 @@
 #include <exception>
 #include <utility>
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/post.hpp>
 
 #include "control/request_codec.hpp"
@@ -44,11 +45,18 @@ std::string result_line(bool ok, nlohmann::json fields) {
 /// session lives and the reply is not finished.
 class SessionReply final : public ReplyStream {
  public:
-  explicit SessionReply(std::weak_ptr<ControlSession> session) : session_(std::move(session)) {}
+  SessionReply(std::weak_ptr<ControlSession> session, asio::any_io_executor executor)
+      : session_(std::move(session)), executor_(std::move(executor)) {}
 
   void send(const nlohmann::json& line) override {
     assert(line.is_object() && line.contains("type"));
     if (auto session = live_session()) session->queue_line(serialize_line(line));
+  }
+
+  // Already JSON text (status records): no parse and dump on the way.
+  void send_serialized(std::string line) override {
+    assert(line.find('\n') == std::string::npos);  // one line: the framing
+    if (auto session = live_session()) session->queue_line(std::move(line) + '\n');
   }
 
   void finish_ok(nlohmann::json result) override { finish(result_line(true, std::move(result))); }
@@ -65,11 +73,12 @@ class SessionReply final : public ReplyStream {
   }
 
   void when_drained(std::function<void()> ready) override {
-    auto session = session_.lock();
-    if (session) {
+    if (auto session = live_session()) {
       session->when_drained(std::move(ready));
     } else {
-      ready();  // the session is gone; closed() says so
+      // Finished or hung up: wake the producer at once (it sees closed()),
+      // still from a later handler, and never touch a session's next reply.
+      asio::post(executor_, std::move(ready));
     }
   }
 
@@ -90,6 +99,7 @@ class SessionReply final : public ReplyStream {
   }
 
   std::weak_ptr<ControlSession> session_;
+  asio::any_io_executor executor_;
   bool finished_ = false;
 };
 
@@ -192,7 +202,7 @@ void ControlSession::dispatch(std::string_view line) {
   deadline_ = Deadline::none;
   timer_.cancel();
   reply_finished_ = false;
-  auto reply = std::make_shared<SessionReply>(weak_from_this());
+  auto reply = std::make_shared<SessionReply>(weak_from_this(), socket_.get_executor());
   reply_ = reply;
   auto command = parse_request(line);
   if (!command) {
@@ -251,6 +261,7 @@ void ControlSession::count_this_turn(std::size_t bytes) {
 
 void ControlSession::finish_reply() {
   reply_finished_ = true;
+  release_drained_waiter();  // the waiter belonged to the reply that ended
 }
 
 // Writing: once per loop turn (so a handler's many send() calls cost one

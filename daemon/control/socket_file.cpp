@@ -92,6 +92,11 @@ ike::Status claim_socket_path(const std::string& path) {
   return {};
 }
 
+void set_close_on_exec(int fd) {
+  int flags = ::fcntl(fd, F_GETFD);
+  if (flags >= 0) ::fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+}
+
 ike::Status set_socket_permissions(const std::string& path, mode_t mode, gid_t group) {
   if (group != kKeepGroup && ::chown(path.c_str(), static_cast<uid_t>(-1), group) != 0) {
     return io_error("cannot chown " + path + " to group " + std::to_string(group) + ": " +

@@ -28,6 +28,10 @@ ike::Status claim_socket_path(const std::string& path);
 /// chmod and, if asked, chown (group only: the daemon's uid stays owner).
 ike::Status set_socket_permissions(const std::string& path, mode_t mode, gid_t group);
 
+/// Sets FD_CLOEXEC: Asio opens and accepts without it, and the daemon runs
+/// updown scripts, which must not inherit the control sockets.
+void set_close_on_exec(int fd);
+
 /// No group change for set_socket_permissions.
 inline constexpr gid_t kKeepGroup = static_cast<gid_t>(-1);
 

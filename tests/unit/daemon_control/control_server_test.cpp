@@ -3,6 +3,7 @@
 
 #include "control/control_server.hpp"
 
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -10,6 +11,7 @@
 
 #include <atomic>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -207,6 +209,44 @@ TEST(ControlServer, WhenDrainedWakesAPausedProducerWhoseClientHungUp) {
     return closed;
   }));
   EXPECT_TRUE(wait_until([&] { return harness.client_count() == 0; }));
+}
+
+TEST(ControlServer, WhenDrainedOnAFinishedReplyRunsLaterAndSeesItClosed) {
+  ServerHarness harness;
+  ASSERT_TRUE(harness.start().ok());
+  auto woke_closed = std::make_shared<std::atomic<int>>(0);
+  harness.handler().set_behavior([woke_closed](const Command&, ReplyStreamPtr reply) {
+    reply->send_serialized(R"({"type":"log","message":"pre-serialized"})");
+    reply->finish_ok();
+    auto returned = std::make_shared<bool>(false);
+    reply->when_drained([reply, woke_closed, returned] {
+      EXPECT_TRUE(*returned);  // not called from inside when_drained
+      if (reply->closed()) ++*woke_closed;
+    });
+    *returned = true;
+  });
+  auto collected = collect(harness.socket_path(), StatusCommand{});
+  ASSERT_TRUE(collected.result.ok());
+  ASSERT_EQ(collected.lines.size(), 2u);
+  EXPECT_EQ(collected.lines[0]["message"], "pre-serialized");
+  EXPECT_TRUE(wait_until([&] { return woke_closed->load() == 1; }));
+}
+
+TEST(ControlServer, SocketsAreNotInheritedByScripts) {
+  ServerHarness harness;
+  ASSERT_TRUE(harness.start().ok());
+  RawClient client(harness.socket_path());
+  ASSERT_TRUE(wait_until([&] { return harness.client_count() == 1; }));
+  int sockets = 0;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+    std::error_code error;
+    auto target = std::filesystem::read_symlink(entry.path(), error);
+    if (error || !target.string().starts_with("socket:")) continue;
+    int fd = std::stoi(entry.path().filename().string());
+    ++sockets;
+    EXPECT_TRUE(::fcntl(fd, F_GETFD) & FD_CLOEXEC) << "fd " << fd;
+  }
+  EXPECT_GE(sockets, 3);  // listener, accepted, client
 }
 
 TEST(ControlServer, UpStreamsLogLinesAsTheyHappen) {
