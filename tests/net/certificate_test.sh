@@ -1,7 +1,9 @@
 #!/bin/bash
 # Certificates made on the fly with openssl (an ECDSA P-256 CA and one end
 # entity per side): `ikectl up` authenticates both sides with them, status
-# shows the peer's identity, list-certs lists the loaded certificates.
+# shows the peer's identity, list-certs lists the loaded certificates. The
+# conn has forceencaps=yes, so IKE_AUTH and everything after it travel on
+# the NAT-T port with the non-ESP marker (RFC 7296 2.23).
 
 source "$(dirname "$0")/lib.sh"
 net_setup cert
@@ -46,6 +48,7 @@ conn office
     leftsubnet=$lnet
     rightsubnet=$rnet
     authby=pubkey
+    forceencaps=yes
     auto=add
 CONF
 }
@@ -70,6 +73,8 @@ wait_for 5 "IKE SA on west" test "$(ike_states west)" == "office:ESTABLISHED"
 [[ $(ike_states east) == "office:ESTABLISHED" ]] || fail "east status: $(ike_states east)"
 check_first west ike_sa '.remote_id == "east.example"' || fail "west does not see east.example"
 check_first east ike_sa '.remote_id == "west.example"' || fail "east does not see west.example"
+check_first west ike_sa '.local == "10.99.0.1[4500]" and .remote == "10.99.0.2[4500]"' ||
+  fail "forceencaps: IKE SA not on the NAT-T port: $(records west ike_sa)"
 
 log "SIGTERM"
 stop_daemon west

@@ -12,6 +12,8 @@ IKECTL=${IKECTL:?path of ikectl}
 SKIP=77
 WEST_ADDRESS=10.99.0.1
 EAST_ADDRESS=10.99.0.2
+WEST_ADDRESS6=fd00:99::1
+EAST_ADDRESS6=fd00:99::2
 declare -A DAEMON_PID=()
 NS_W=""
 NS_E=""
@@ -72,6 +74,9 @@ net_setup() {
   ip -n "$NS_W" link add vw type veth peer name ve netns "$NS_E" || fail "veth pair"
   ip -n "$NS_W" addr add "$WEST_ADDRESS/24" dev vw
   ip -n "$NS_E" addr add "$EAST_ADDRESS/24" dev ve
+  # IPv6 too, without duplicate address detection's delay.
+  ip -n "$NS_W" addr add "$WEST_ADDRESS6/64" dev vw nodad 2>/dev/null
+  ip -n "$NS_E" addr add "$EAST_ADDRESS6/64" dev ve nodad 2>/dev/null
   for ns in "$NS_W" "$NS_E"; do ip -n "$ns" link set lo up; done
   ip -n "$NS_W" link set vw up
   ip -n "$NS_E" link set ve up
@@ -175,15 +180,17 @@ our_states() {
     END { if (entry != "" && entry !~ /spi 0x00000000/) print entry }'
 }
 
-# psk_conn SIDE NAME AUTO [EXTRA LINES]: a PSK conn between the namespaces.
+# psk_conn SIDE NAME AUTO [EXTRA LINES] [ID PREFIX]: a PSK conn between the
+# namespaces, identities west.example / east.example (or PREFIX-west.example
+# / PREFIX-east.example, so a responder tells two conns apart).
 psk_conn() {
-  local side=$1 name=$2 auto=$3 extra=${4:-}
+  local side=$1 name=$2 auto=$3 extra=${4:-} prefix=${5:+$5-}
   local left right lid rid lnet rnet
   if [[ $side == west ]]; then
-    left=$WEST_ADDRESS right=$EAST_ADDRESS lid=west.example rid=east.example
+    left=$WEST_ADDRESS right=$EAST_ADDRESS lid=${prefix}west.example rid=${prefix}east.example
     lnet=10.1.0.0/24 rnet=10.2.0.0/24
   else
-    left=$EAST_ADDRESS right=$WEST_ADDRESS lid=east.example rid=west.example
+    left=$EAST_ADDRESS right=$WEST_ADDRESS lid=${prefix}east.example rid=${prefix}west.example
     lnet=10.2.0.0/24 rnet=10.1.0.0/24
   fi
   cat <<CONF

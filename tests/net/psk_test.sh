@@ -37,6 +37,8 @@ fi
 log "IKE SA established on both sides"
 [[ $(ike_states west) == "office:ESTABLISHED" ]] || fail "west status: $(ike_states west)"
 [[ $(ike_states east) == "office:ESTABLISHED" ]] || fail "east status: $(ike_states east)"
+# status CONNECTION filters
+[[ $(records west ike_sa status other | jq length) -eq 0 ]] || fail "status other shows office"
 check_first west ike_sa '.initiator == true and .local == "10.99.0.1[500]" and
   .remote == "10.99.0.2[500]" and .local_id == "west.example" and
   .remote_id == "east.example" and (.algorithms | length > 0)' ||

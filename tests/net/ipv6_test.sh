@@ -1,0 +1,49 @@
+#!/bin/bash
+# IKE over IPv6: the daemons' IPv6 sockets (IPV6_V6ONLY, IPV6_PKTINFO) carry
+# the IKE SA; status shows the IPv6 endpoints on both sides.
+
+source "$(dirname "$0")/lib.sh"
+net_setup ipv6
+ip -n "$NS_W" -6 addr show dev vw | grep -q "$WEST_ADDRESS6" ||
+  { echo "SKIP: no IPv6 in the namespaces"; exit $SKIP; }
+write_psk_secrets
+six_conn() {
+  local side=$1 left right lid rid
+  if [[ $side == west ]]; then
+    left=$WEST_ADDRESS6 right=$EAST_ADDRESS6 lid=west.example rid=east.example
+  else
+    left=$EAST_ADDRESS6 right=$WEST_ADDRESS6 lid=east.example rid=west.example
+  fi
+  cat <<CONF
+conn six
+    left=$left
+    right=$right
+    leftid=@$lid
+    rightid=@$rid
+    authby=psk
+    type=transport
+    auto=add
+CONF
+}
+six_conn west >"$WORK/west/ipsec.conf"
+six_conn east >"$WORK/east/ipsec.conf"
+start_daemon west
+start_daemon east
+
+log "ikectl up six (IPv6)"
+ctl west up six
+wait_for 5 "IKE SA on east" test "$(ike_states east)" == "six:ESTABLISHED"
+[[ $(ike_states west) == "six:ESTABLISHED" ]] || fail "west status: $(ike_states west)"
+check_first west ike_sa '.local == "fd00:99::1[500]" and .remote == "fd00:99::2[500]"' ||
+  fail "west endpoints: $(records west ike_sa)"
+check_first east ike_sa '.local == "fd00:99::2[500]" and .remote == "fd00:99::1[500]"' ||
+  fail "east endpoints: $(records east ike_sa)"
+
+log "SIGTERM"
+stop_daemon west
+stop_daemon east
+for side in west east; do
+  [[ -z $(our_policies $side) ]] || fail "$side policies after SIGTERM: $(our_policies $side)"
+  [[ -z $(our_states $side) ]] || fail "$side SAs after SIGTERM: $(our_states $side)"
+done
+log "PASS"
