@@ -1,7 +1,6 @@
 #include "property_checks.hpp"
 
 #include <map>
-#include <set>
 #include <utility>
 
 #include "ike/proposal/crypto_proposal.hpp"
@@ -70,31 +69,39 @@ std::string policy_text(const sa::PolicyRequest& policy) {
 
 std::vector<std::string> unclaimed_kernel_state(HarnessPeer& peer, std::string_view who) {
   std::vector<std::string> out;
-  // spi -> (inbound, reqid) of every CHILD SA in any state, and the policies
-  // any of them could own.
-  std::map<std::uint32_t, std::set<std::pair<bool, std::uint32_t>>> claimed_sas;
-  std::map<FakeKernel::PolicyKey, std::set<std::uint32_t>> claimed_policies;
+  // Runs after every input: compared field by field, no strings built.
+  std::vector<const sa::ChildSa*> children;
+  std::vector<sa::PolicyRequest> claimed_policies;
   for (const auto* ike : peer.engine.ike_sas()) {
     for (const auto& child : ike->children) {
-      claimed_sas[child.spi_in].insert({true, child.reqid});
-      if (child.spi_out != 0) claimed_sas[child.spi_out].insert({false, child.reqid});
-      for (const auto& policy : policies_needed(*ike, child))
-        claimed_policies[FakeKernel::key_of(policy)].insert(child.reqid);
+      children.push_back(&child);
+      if (!peer.kernel.policies.empty()) {
+        auto needed = policies_needed(*ike, child);
+        claimed_policies.insert(claimed_policies.end(), needed.begin(), needed.end());
+      }
     }
   }
   for (const auto& [spi, installed] : peer.kernel.sas) {
-    auto it = claimed_sas.find(spi);
-    if (it == claimed_sas.end() ||
-        !it->second.contains({installed.request.inbound, installed.request.reqid})) {
+    const auto& request = installed.request;
+    bool claimed = false;
+    for (const auto* child : children) {
+      claimed |= child->reqid == request.reqid &&
+                 (request.inbound ? child->spi_in == spi : child->spi_out == spi);
+    }
+    if (!claimed) {
       out.push_back(std::string(who) + ": kernel holds " +
-                    (installed.request.inbound ? "inbound" : "outbound") + " SA " + spi_text(spi) +
-                    " (reqid " + std::to_string(installed.request.reqid) +
-                    ") that no CHILD SA claims");
+                    (request.inbound ? "inbound" : "outbound") + " SA " + spi_text(spi) +
+                    " (reqid " + std::to_string(request.reqid) + ") that no CHILD SA claims");
     }
   }
   for (const auto& [key, policy] : peer.kernel.policies) {
-    auto it = claimed_policies.find(key);
-    if (it == claimed_policies.end() || !it->second.contains(policy.reqid)) {
+    bool claimed = false;
+    for (const auto& wanted : claimed_policies) {
+      claimed |= wanted.direction == policy.direction && wanted.reqid == policy.reqid &&
+                 wanted.mark == policy.mark && wanted.source == policy.source &&
+                 wanted.destination == policy.destination;
+    }
+    if (!claimed) {
       out.push_back(std::string(who) + ": kernel holds " + policy_text(policy) +
                     " that no CHILD SA claims");
     }
