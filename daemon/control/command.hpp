@@ -21,6 +21,8 @@
 ///     "local_ts":[s],"remote_ts":[s],"encapsulated":b,
 ///     "bytes_in":n,"packets_in":n,"bytes_out":n,"packets_out":n,
 ///     "rekey_in_seconds":n|null}]}
+/// Both the IKE SA and each child may add "last_failure":s (the reason the
+/// last negotiation or rekey failed), which ikectl prints.
 ///
 /// "connection" record (list-conns), as ikectl expects it; ikectl prints
 /// every field it finds, these first and in this order, and tolerates any

@@ -114,8 +114,12 @@ std::string ike_spi_line(const json& record) {
 }
 
 std::string ike_timing_line(const json& record) {
+  // An SA still negotiating has no age worth showing, whatever the field says.
+  auto state = text_of(record, "state");
+  bool negotiating = state == "CONNECTING" || state == "CREATED";
   return join({text_of(record, "algorithms").value_or(""),
-               seconds_phrase(record, "established_seconds", "established ", " ago"),
+               negotiating ? std::string()
+                           : seconds_phrase(record, "established_seconds", "established ", " ago"),
                seconds_phrase(record, "rekey_in_seconds", "rekey in ", "")},
               ", ");
 }
@@ -179,8 +183,10 @@ void add_child(std::string& out, const json& child) {
   if (!child.is_object()) return;
   std::string prefix = label(child, "name", '{', '}', "?");
   std::size_t before = out.size();
+  std::string failure;
+  if (auto text = text_of(child, "last_failure")) failure = "last failure: " + *text;
   for (const auto& text :
-       {child_state_line(child), child_traffic_line(child), child_selector_line(child)}) {
+       {child_state_line(child), child_traffic_line(child), child_selector_line(child), failure}) {
     if (!text.empty()) add_line(out, prefix, " " + text);
   }
   if (out.size() == before) emit(out, prefix + ":");
@@ -299,6 +305,8 @@ std::string format_ike_sa(const json& record) {
   add_line(out, prefix, ike_header_line(record));
   add_line(out, prefix, ike_spi_line(record));
   add_line(out, prefix, ike_timing_line(record));
+  if (auto failure = text_of(record, "last_failure"))
+    add_line(out, prefix, "last failure: " + *failure);
   if (out.empty()) emit(out, prefix + ":");
   if (auto children = record.find("children"); children != record.end() && children->is_array()) {
     for (const auto& child : *children)

@@ -22,7 +22,8 @@ std::string format_log_line(const nlohmann::json& line);
 ///   s net{2}:  INSTALLED, TUNNEL, reqid 1, ESP in UDP SPIs: c0000001_i c0000002_o net{2}:
 ///   AES_GCM_16_256, 1200 bytes_i (10 pkts), 2400 bytes_o (20 pkts), rekey in 3000 s
 ///   net{2}:   10.1.0.0/16 === 10.2.0.0/16
-/// The SPI marked '*' is ours.
+/// then "last failure: ..." lines where a record has "last_failure". The
+/// SPI marked '*' is ours.
 std::string format_ike_sa(const nlohmann::json& record);
 
 /// A "connection" record: "name:" then one indented "key: value" line per

@@ -33,11 +33,17 @@ TEST(FormatIkeSa, FullRecordInStatusallShape) {
 }
 
 TEST(FormatIkeSa, ResponderMarksTheResponderSpiAsOurs) {
-  json record = {{"type", "ike_sa"},    {"connection", "road"},
-                 {"serial", 7},         {"state", "CONNECTING"},
-                 {"initiator", false},  {"spi_i", "aaaa"},
-                 {"spi_r", "bbbb"},     {"nat_local", true},
-                 {"nat_remote", false}, {"rekey_in_seconds", nullptr}};
+  json record = {{"type", "ike_sa"},
+                 {"connection", "road"},
+                 {"serial", 7},
+                 {"state", "CONNECTING"},
+                 {"initiator", false},
+                 {"spi_i", "aaaa"},
+                 {"spi_r", "bbbb"},
+                 {"nat_local", true},
+                 {"nat_remote", false},
+                 {"rekey_in_seconds", nullptr},
+                 {"established_seconds", 0}};
   EXPECT_EQ(format_ike_sa(record),
             "road[7]: CONNECTING\n"
             "road[7]: IKEv2 SPIs: aaaa_i bbbb_r*, responder, local behind NAT\n");
@@ -61,6 +67,23 @@ TEST(FormatIkeSa, SeveralChildrenWithSeveralSelectors) {
             "lan{4}:  INSTALLED, TRANSPORT\n"
             "lan{4}:   10.0.0.0/24, 10.0.1.0/24 === 0.0.0.0/0\n"
             "voice{5}:  REKEYING\n");
+}
+
+TEST(FormatIkeSa, LastFailureOfTheSaAndOfAChild) {
+  json record = {{"connection", "office"},
+                 {"serial", 2},
+                 {"state", "ESTABLISHED"},
+                 {"last_failure", "IKE rekey: TEMPORARY_FAILURE"},
+                 {"children",
+                  {{{"name", "net"},
+                    {"serial", 3},
+                    {"state", "INSTALLED"},
+                    {"last_failure", "CHILD rekey: NO_PROPOSAL_CHOSEN"}}}}};
+  EXPECT_EQ(format_ike_sa(record),
+            "office[2]: ESTABLISHED\n"
+            "office[2]: last failure: IKE rekey: TEMPORARY_FAILURE\n"
+            "net{3}:  INSTALLED\n"
+            "net{3}:  last failure: CHILD rekey: NO_PROPOSAL_CHOSEN\n");
 }
 
 TEST(FormatIkeSa, ToleratesMissingAndMistypedFields) {
