@@ -34,8 +34,10 @@ void Daemon::publish(const ike::sa::Event& event) {
     if (const auto* sa = shard_->engine().find_ike_sa(event.ike_serial)) {
       // A const lookup while the engine is inside an input: the SA table is
       // not being changed while an event is published.
-      auto* ike_sa = const_cast<ike::sa::IkeSa*>(sa);
-      if (const auto* child = ike_sa->find_child(event.child_serial)) {
+      auto child =
+          std::find_if(sa->children.begin(), sa->children.end(),
+                       [&](const ike::sa::ChildSa& c) { return c.serial == event.child_serial; });
+      if (child != sa->children.end()) {
         if (child->config != nullptr) child_name = child->name();
         if (updown_ && (event.kind == EventKind::child_up || event.kind == EventKind::child_down)) {
           auto found = setup_by_name_.find(event.connection);

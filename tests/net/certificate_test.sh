@@ -69,7 +69,7 @@ records west certificate list-certs |
 
 log "ikectl up office (certificates)"
 ctl west up office
-wait_for 5 "IKE SA on west" test "$(ike_states west)" == "office:ESTABLISHED"
+wait_for 5 "IKE SA on west" 'test "$(ike_states west)" == "office:ESTABLISHED"'
 [[ $(ike_states east) == "office:ESTABLISHED" ]] || fail "east status: $(ike_states east)"
 check_first west ike_sa '.remote_id == "east.example"' || fail "west does not see east.example"
 check_first east ike_sa '.remote_id == "west.example"' || fail "east does not see west.example"

@@ -1,6 +1,7 @@
 #!/bin/bash
 # IKE over IPv6: the daemons' IPv6 sockets (IPV6_V6ONLY, IPV6_PKTINFO) carry
-# the IKE SA; status shows the IPv6 endpoints on both sides.
+# the IKE SA; status shows the IPv6 endpoints on both sides. West's conn is
+# auto=start: it comes up at start-up without ikectl.
 
 source "$(dirname "$0")/lib.sh"
 net_setup ipv6
@@ -8,7 +9,7 @@ ip -n "$NS_W" -6 addr show dev vw | grep -q "$WEST_ADDRESS6" ||
   { echo "SKIP: no IPv6 in the namespaces"; exit $SKIP; }
 write_psk_secrets
 six_conn() {
-  local side=$1 left right lid rid
+  local side=$1 auto=$2 left right lid rid
   if [[ $side == west ]]; then
     left=$WEST_ADDRESS6 right=$EAST_ADDRESS6 lid=west.example rid=east.example
   else
@@ -22,17 +23,16 @@ conn six
     rightid=@$rid
     authby=psk
     type=transport
-    auto=add
+    auto=$auto
 CONF
 }
-six_conn west >"$WORK/west/ipsec.conf"
-six_conn east >"$WORK/east/ipsec.conf"
-start_daemon west
+six_conn west start >"$WORK/west/ipsec.conf"
+six_conn east add >"$WORK/east/ipsec.conf"
 start_daemon east
+start_daemon west
 
-log "ikectl up six (IPv6)"
-ctl west up six
-wait_for 5 "IKE SA on east" test "$(ike_states east)" == "six:ESTABLISHED"
+log "auto=start brings the IKE SA up over IPv6"
+wait_for 5 "IKE SA on east" 'test "$(ike_states east)" == "six:ESTABLISHED"'
 [[ $(ike_states west) == "six:ESTABLISHED" ]] || fail "west status: $(ike_states west)"
 check_first west ike_sa '.local == "fd00:99::1[500]" and .remote == "fd00:99::2[500]"' ||
   fail "west endpoints: $(records west ike_sa)"

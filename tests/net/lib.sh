@@ -149,13 +149,13 @@ check_first() {
   records "$side" "$type" "$@" | jq -e ".[0] | $filter" >/dev/null
 }
 
-# wait_for SECONDS DESCRIPTION COMMAND...: polls COMMAND until it succeeds.
+# wait_for SECONDS DESCRIPTION 'COMMAND': polls COMMAND (a string, evaluated
+# anew each time) until it succeeds.
 wait_for() {
-  local seconds=$1 what=$2
-  shift 2
+  local seconds=$1 what=$2 command=$3
   local tries=$((seconds * 20))
   for _ in $(seq 1 $tries); do
-    "$@" >/dev/null 2>&1 && return 0
+    eval "$command" >/dev/null 2>&1 && return 0
     sleep 0.05
   done
   fail "timed out after ${seconds}s waiting for: $what"

@@ -52,19 +52,19 @@ check_first west connection '.name == "office" and .auto == "add"' list-conns ||
 
 log "ikectl down office"
 ctl west down office || fail "ikectl down failed"
-wait_for 5 "no IKE SA on west" test -z "$(ike_states west)"
-wait_for 5 "no IKE SA on east" test -z "$(ike_states east)"
+wait_for 5 "no IKE SA on west" 'test -z "$(ike_states west)"'
+wait_for 5 "no IKE SA on east" 'test -z "$(ike_states east)"'
 [[ -z $(our_policies west) ]] || fail "west policies after down: $(our_policies west)"
 [[ -z $(our_policies east) ]] || fail "east policies after down: $(our_policies east)"
 
 log "up again, then SIGTERM with the IKE SA up"
 ctl west up office >/dev/null 2>&1
-wait_for 5 "IKE SA on east" test "$(ike_states east)" == "office:ESTABLISHED"
+wait_for 5 "IKE SA on east" 'test "$(ike_states east)" == "office:ESTABLISHED"'
 stop_daemon west
 grep -q "removed every SA and policy of ours" "$WORK/west/ikev2d.log" ||
   fail "west did not clean the kernel at shutdown"
 # West's shutdown deleted the IKE SA at the peer too.
-wait_for 5 "east saw the delete" test -z "$(ike_states east)"
+wait_for 5 "east saw the delete" 'test -z "$(ike_states east)"'
 stop_daemon east
 for side in west east; do
   [[ -z $(our_policies $side) ]] || fail "$side policies after SIGTERM: $(our_policies $side)"

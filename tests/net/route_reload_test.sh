@@ -33,7 +33,7 @@ start_daemon west
 start_daemon east
 
 log "trap policies of auto=route"
-wait_for 2 "a trap policy on west" test -n "$(our_policies west)"
+wait_for 2 "a trap policy on west" 'test -n "$(our_policies west)"'
 our_policies west
 our_policies west | grep -qE "src 10.1.0.0/24 dst 10.2.0.0/24 .*dir out" ||
   fail "no outbound trap policy 10.1.0.0/24 -> 10.2.0.0/24"
@@ -45,7 +45,7 @@ ip -n "$NS_W" route add 10.2.0.0/24 via "$EAST_ADDRESS" src 10.1.0.1
 # One UDP datagram from 10.1.0.1 (the route's source): bash's /dev/udp.
 ip netns exec "$NS_W" bash -c 'echo x >/dev/udp/10.2.0.5/9' 2>/dev/null
 
-wait_for 5 "IKE SA started by the acquire" test "$(ike_states east)" == "trap:ESTABLISHED"
+wait_for 5 "IKE SA started by the acquire" 'test "$(ike_states east)" == "trap:ESTABLISHED"'
 grep -q "acquire for reqid" "$WORK/west/ikev2d.log" || fail "west did not log the acquire"
 
 log "reload: trap becomes auto=add, a new conn is added"
@@ -55,7 +55,7 @@ reload_output=$(ctl west reload 2>&1) || fail "ikectl reload failed: $reload_out
 echo "$reload_output"
 grep -q "1 added (extra), 1 changed (trap), 0 removed, 0 unchanged" <<<"$reload_output" ||
   fail "reload summary: $reload_output"
-wait_for 2 "trap policies removed" test -z "$(our_policies west)"
+wait_for 2 "trap policies removed" 'test -z "$(our_policies west)"'
 [[ $(ike_states west) == "trap:ESTABLISHED" ]] || fail "the running IKE SA did not survive reload"
 check_first west connection '.name == "trap" and .auto == "add"' list-conns ||
   fail "list-conns: $(records west connection list-conns)"
@@ -73,7 +73,7 @@ kill -0 "${DAEMON_PID[west]}" || fail "ikev2d died on a broken reload"
 log "SIGHUP reloads: back to auto=route"
 psk_conn west trap route >"$WORK/west/ipsec.conf"
 kill -HUP "${DAEMON_PID[west]}"
-wait_for 3 "trap policy back after SIGHUP" test -n "$(our_policies west)"
+wait_for 3 "trap policy back after SIGHUP" 'test -n "$(our_policies west)"'
 grep -q "SIGHUP: reloaded: 0 added, 1 changed (trap), 1 removed (extra)" \
   "$WORK/west/ikev2d.log" || fail "SIGHUP reload not logged as expected"
 
