@@ -46,7 +46,10 @@ ike::Status Daemon::start() {
 
   std::error_code ignored;
   std::filesystem::create_directories(options_.runtime_dir, ignored);
-  auto kernel = xfrm::XfrmKernel::open(xfrm::XfrmOptions{options_.ownership_ledger()});
+  xfrm::XfrmOptions xfrm_options;
+  xfrm_options.ownership_ledger = options_.ownership_ledger();
+  xfrm_options.log = [this](std::string_view line) { logger_.info(Subsystem::knl, line); };
+  auto kernel = xfrm::XfrmKernel::open(std::move(xfrm_options));
   if (!kernel) return ike::make_error(kernel.error().code, "XFRM: " + kernel.error().reason);
   kernel_ = std::move(*kernel);
   // What a crashed predecessor installed must not linger (xfrm_kernel.hpp).
