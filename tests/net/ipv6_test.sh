@@ -1,7 +1,9 @@
 #!/bin/bash
 # IKE over IPv6: the daemons' IPv6 sockets (IPV6_V6ONLY, IPV6_PKTINFO) carry
 # the IKE SA; status shows the IPv6 endpoints on both sides. West's conn is
-# auto=start: it comes up at start-up without ikectl.
+# auto=start: it comes up at start-up without ikectl. At SIGTERM with the
+# peer frozen, west waits about two seconds for its delete, then leaves
+# clean.
 
 source "$(dirname "$0")/lib.sh"
 net_setup ipv6
@@ -39,8 +41,16 @@ check_first west ike_sa '.local == "fd00:99::1[500]" and .remote == "fd00:99::2[
 check_first east ike_sa '.local == "fd00:99::2[500]" and .remote == "fd00:99::1[500]"' ||
   fail "east endpoints: $(records east ike_sa)"
 
-log "SIGTERM"
+log "SIGTERM while the peer is frozen: the delete gets about 2 s, then ikev2d leaves"
+kill -STOP "${DAEMON_PID[east]}"
+started=$(date +%s%N)
 stop_daemon west
+elapsed_ms=$((($(date +%s%N) - started) / 1000000))
+kill -CONT "${DAEMON_PID[east]}"
+log "west stopped after ${elapsed_ms} ms"
+((elapsed_ms >= 1500 && elapsed_ms < 4500)) || fail "shutdown took ${elapsed_ms} ms, not about 2 s"
+grep -q "did not finish deleting in time" "$WORK/west/ikev2d.log" ||
+  fail "west did not say the delete went unanswered"
 stop_daemon east
 for side in west east; do
   [[ -z $(our_policies $side) ]] || fail "$side policies after SIGTERM: $(our_policies $side)"
