@@ -14,6 +14,8 @@
 #include <gtest/gtest.h>
 #include <boost/asio/post.hpp>
 
+#include "control/control_client.hpp"
+
 namespace ikev2d::control::test {
 
 TempDir::TempDir() {
@@ -191,6 +193,19 @@ bool wait_until(const std::function<bool()>& condition, std::chrono::millisecond
     std::this_thread::sleep_for(5ms);
   }
   return true;
+}
+
+Collected collect(const std::string& path, const Command& command) {
+  Collected collected;
+  collected.result = run_command(
+      path, command,
+      [&](const std::string&, const nlohmann::json& line) { collected.lines.push_back(line); });
+  return collected;
+}
+
+nlohmann::json parse_line(const std::optional<std::string>& line) {
+  EXPECT_TRUE(line.has_value());
+  return line ? nlohmann::json::parse(*line) : nlohmann::json();
 }
 
 nlohmann::json sample_ike_sa(std::uint64_t serial) {

@@ -126,6 +126,16 @@ class RawClient {
 /// Polls `condition` every few milliseconds until it holds or `timeout`.
 bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds timeout = 10s);
 
+/// Every reply line of one command, run with the library client.
+struct Collected {
+  std::vector<nlohmann::json> lines;
+  ike::Result<nlohmann::json> result = nlohmann::json();
+};
+Collected collect(const std::string& path, const Command& command);
+
+/// The JSON of a line RawClient read; a test failure if there was none.
+nlohmann::json parse_line(const std::optional<std::string>& line);
+
 /// A realistic "ike_sa" record (about 900 bytes) for serial `serial`.
 nlohmann::json sample_ike_sa(std::uint64_t serial);
 
