@@ -182,6 +182,10 @@ void Daemon::watch_signals() {
   signals_.add(SIGHUP);
   signals_.async_wait([this](const boost::system::error_code& error, int signal) {
     if (error) return;
+    if (signal == SIGHUP && stopping_) {
+      watch_signals();
+      return;
+    }
     if (signal == SIGHUP) {
       auto reloaded = reload();
       if (reloaded) {
