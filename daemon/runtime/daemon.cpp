@@ -46,6 +46,19 @@ ike::Status Daemon::start() {
 
   std::error_code ignored;
   std::filesystem::create_directories(options_.runtime_dir, ignored);
+  // The control socket first: it refuses to start when a live ikev2d
+  // answers on it, and that daemon's SAs (same runtime directory, same
+  // ownership ledger) must not be removed as leftovers. No command is
+  // handled before start() returns: the loop is not running yet.
+  control::ControlServerOptions control_options;
+  control_options.socket_path = options_.control_socket().string();
+  control_options.log = [this](const std::string& line) { logger_.warning(Subsystem::ctl, line); };
+  control_ = std::make_unique<control::ControlServer>(io_, *this, std::move(control_options));
+  if (auto listening = control_->start(); !listening) {
+    return ike::make_error(
+        listening.error().code,
+        "control socket " + options_.control_socket().string() + ": " + listening.error().reason);
+  }
   xfrm::XfrmOptions xfrm_options;
   xfrm_options.ownership_ledger = options_.ownership_ledger();
   xfrm_options.log = [this](std::string_view line) { logger_.info(Subsystem::knl, line); };
@@ -61,15 +74,6 @@ ike::Status Daemon::start() {
   if (auto opened = open_sockets(); !opened) return opened;
   watch_kernel_events();
 
-  control::ControlServerOptions control_options;
-  control_options.socket_path = options_.control_socket().string();
-  control_options.log = [this](const std::string& line) { logger_.warning(Subsystem::ctl, line); };
-  control_ = std::make_unique<control::ControlServer>(io_, *this, std::move(control_options));
-  if (auto listening = control_->start(); !listening) {
-    return ike::make_error(
-        listening.error().code,
-        "control socket " + options_.control_socket().string() + ": " + listening.error().reason);
-  }
   updown_ = std::make_unique<UpdownHook>(io_, logger_);
 
   ReloadPlan plan = plan_reload({}, loaded->connections);

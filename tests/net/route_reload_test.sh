@@ -39,6 +39,16 @@ our_policies west | grep -qE "src 10.1.0.0/24 dst 10.2.0.0/24 .*dir out" ||
   fail "no outbound trap policy 10.1.0.0/24 -> 10.2.0.0/24"
 [[ -z $(our_policies east) ]] || fail "east (auto=add) has policies"
 
+log "a second ikev2d on the same runtime directory refuses and removes nothing"
+if second=$(ip netns exec "$NS_W" "$IKEV2D" --config "$WORK/west/ipsec.conf" \
+  --secrets "$WORK/west/ipsec.secrets" --ipsec-d "$WORK/west/ipsec.d" \
+  --runtime-dir "$WORK/west/run" --port 5500 --natt-port 5501 2>&1); then
+  fail "a second daemon started on the same control socket"
+fi
+echo "$second" | tail -1
+grep -q "^ikev2d: control socket" <<<"$second" || fail "second daemon: $second"
+[[ -n $(our_policies west) ]] || fail "the second daemon removed the first one's traps"
+
 log "a packet matching the trap: ACQUIRE starts the IKE SA"
 ip -n "$NS_W" addr add 10.1.0.1/32 dev lo
 ip -n "$NS_W" route add 10.2.0.0/24 via "$EAST_ADDRESS" src 10.1.0.1
