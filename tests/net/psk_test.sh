@@ -46,6 +46,14 @@ check_first west ike_sa '.initiator == true and .local == "10.99.0.1[500]" and
 check_first east ike_sa '.initiator == false' || fail "east's ike_sa record is not the responder's"
 ctl west status || fail "ikectl status (text) failed"
 
+log "ikectl rekey --ike office: a new IKE SA replaces the old one"
+old_spi=$(records west ike_sa | jq -r '.[0].spi_i')
+ctl west rekey --ike office || fail "ikectl rekey --ike failed"
+wait_for 5 "rekeyed IKE SA on west" \
+  'records west ike_sa | jq -e --arg old "$old_spi" "length == 1 and .[0].spi_i != \$old and .[0].state == \"ESTABLISHED\""'
+wait_for 5 "rekeyed IKE SA on east" \
+  'records east ike_sa | jq -e --arg old "$old_spi" "length == 1 and .[0].spi_i != \$old"'
+
 log "ikectl list-conns"
 check_first west connection '.name == "office" and .auto == "add"' list-conns ||
   fail "list-conns does not show office: $(records west connection list-conns)"
