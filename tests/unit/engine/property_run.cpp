@@ -80,6 +80,7 @@ PropertyScenario draw_scenario(std::uint64_t seed) {
       s.link.reorder > 0 ? draw.between(milliseconds(0), milliseconds(400)) : Duration::zero();
   s.outage_chance = draw.chance(0.3) ? 0.05 : 0.0;
   s.esp = draw.chance(0.5) ? "aes256gcm16-x25519" : "";
+  s.restart = draw.chance(0.25);
   // CHILD SAs rekey every few minutes, the IKE SA a few times per run.
   s.child_lifetime_a = draw_lifetime(draw, minutes(4), minutes(10), minutes(1));
   s.child_lifetime_b = draw_lifetime(draw, minutes(4), minutes(10), minutes(1));
@@ -94,11 +95,12 @@ std::string PropertyScenario::describe() const {
   return "seed " + std::to_string(seed) + ": loss " + percent(link.drop) + ", duplicates " +
          percent(link.duplicate) + ", reorder " + percent(link.reorder) + " (jitter " +
          millis(link.jitter) + "), corrupt " + percent(link.corrupt) + ", delay " +
-         millis(link.delay) + ", outages " + percent(outage_chance) + ", esp '" + esp +
-         "', CHILD lifetimes " + lifetime_text(child_lifetime_a) + " " +
-         lifetime_text(child_lifetime_b) + ", IKE lifetimes " + lifetime_text(ike_lifetime_a) +
-         " " + lifetime_text(ike_lifetime_b) + ", " + std::to_string(active.count() / 1000) +
-         " s of operations every ~" + std::to_string(mean_gap.count() / 1000) + " s";
+         millis(link.delay) + ", outages " + percent(outage_chance) + ", esp '" + esp + "'" +
+         (restart ? ", dpd_action=restart" : "") + ", CHILD lifetimes " +
+         lifetime_text(child_lifetime_a) + " " + lifetime_text(child_lifetime_b) +
+         ", IKE lifetimes " + lifetime_text(ike_lifetime_a) + " " + lifetime_text(ike_lifetime_b) +
+         ", " + std::to_string(active.count() / 1000) + " s of operations every ~" +
+         std::to_string(mean_gap.count() / 1000) + " s";
 }
 
 std::string PropertyOutcome::report() const {
@@ -122,6 +124,13 @@ class PropertyRun {
       child.lifetime = scenario.child_lifetime_a;
     for (auto& child : east->children)
       child.lifetime = scenario.child_lifetime_b;
+    if (scenario.restart) {
+      for (auto* connection : {west.get(), east.get()}) {
+        connection->dpd_action = sa::PeerGoneAction::restart;
+        for (auto& child : connection->children)
+          child.dpd_action = sa::PeerGoneAction::restart;
+      }
+    }
     west->ike_lifetime = scenario.ike_lifetime_a;
     east->ike_lifetime = scenario.ike_lifetime_b;
     h_.add_connections(west, east);

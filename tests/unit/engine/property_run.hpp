@@ -34,6 +34,9 @@ struct PropertyScenario {
   double outage_chance = 0;
   /// ESP proposals of both CHILD configs ("" = defaults, no PFS).
   std::string esp;
+  /// dpd_action=restart on both peers: a peer that gives up on the other
+  /// brings the connection up again (otherwise clear).
+  bool restart = false;
   LifetimePolicy child_lifetime_a, child_lifetime_b;
   LifetimePolicy ike_lifetime_a, ike_lifetime_b;
   /// How long operations and faults go on.
@@ -52,7 +55,7 @@ struct PropertyOutcome {
   std::vector<std::string> violations;
   /// Every operation with its time, for failure messages.
   std::vector<std::string> operations;
-  /// At the end (equal on both peers when the invariant holds).
+  /// At the end, at peer a (equal on both peers when the invariant holds).
   std::size_t ike_sas = 0;
   std::size_t child_sas = 0;
   /// IKE SAs given up on after every retransmission of a request went
