@@ -114,6 +114,9 @@ stop_daemon() {
       local code=$?
       unset "DAEMON_PID[$side]"
       [[ $code -eq 0 ]] || fail "$side ikev2d exited with $code after SIGTERM"
+      # Sanitizer builds: UBSan reports without failing the process.
+      ! grep -qE "runtime error:|ERROR: AddressSanitizer|ERROR: LeakSanitizer" \
+        "$WORK/$side/ikev2d.log" || fail "$side ikev2d: sanitizer report in its log"
       return 0
     fi
     sleep 0.05
