@@ -27,7 +27,10 @@ std::string spi_text(std::uint32_t spi) {
 void Daemon::publish(const ike::sa::Event& event) {
   // The log line now (the engine may publish several events in one input),
   // everything that acts on the event after the input (process_pending_events).
-  logger_.log(Subsystem::ike, event.level, event.sa_label, event_message(event));
+  // Events about a connection rather than an SA (routing) carry its name.
+  logger_.log(Subsystem::ike, event.level,
+              event.sa_label.empty() ? std::string_view(event.connection) : event.sa_label,
+              event_message(event));
   if (event.kind != EventKind::log) status_dirty_ = true;
   std::string child_name;
   if (event.child_serial != 0) {
