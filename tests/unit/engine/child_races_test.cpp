@@ -2,7 +2,8 @@
 /// found: the responder installs a CHILD SA when it answers, so until the
 /// answer arrives the initiator does not know it, yet the responder may
 /// already rekey or delete it; and an initiator that cannot install what
-/// the responder accepted must not leave the responder's half behind.
+/// the responder accepted (new CHILD SA or rekey) must not leave the
+/// responder's half behind.
 /// After each, both peers hold the same CHILD SAs and both kernels exactly
 /// theirs.
 
@@ -86,6 +87,37 @@ TEST_P(CreateChildInstallFailure, InitiatorDeletesTheHalfTheResponderInstalled) 
 }
 
 INSTANTIATE_TEST_SUITE_P(EachKernelRequest, CreateChildInstallFailure, ::testing::Range(0, 5));
+
+/// Of the two kernel requests that install the new SAs of a CHILD rekey at
+/// its initiator (inbound, outbound; the policies stay), the one that fails.
+class ChildRekeyInstallFailure : public ::testing::TestWithParam<int> {};
+
+TEST_P(ChildRekeyInstallFailure, InitiatorDeletesTheNewHalfAndBothKeepTheOldChildSa) {
+  RekeyPeers peers;
+  auto [west, east] = test::rekey_connections();
+  peers.establish(west, east);
+  auto old = test::children_of(peers.a()).front();
+  ASSERT_TRUE(peers.a().engine.rekey("office", /*ike=*/false, peers.now()));
+  ASSERT_TRUE(peers.deliver(Side::b));  // b installs the new CHILD SA, old REKEYED
+  ASSERT_EQ(test::children_of(peers.b()).size(), 2u);
+  peers.a().kernel.fail_request(peers.a().kernel.request_count() + 1 + GetParam());
+  ASSERT_TRUE(peers.deliver(Side::a));
+  ASSERT_EQ(peers.describe_pending(Side::b), "INFORMATIONAL request") << "the Delete for b's half";
+  EXPECT_EQ(peers.deliver_all(), 2);
+  for (auto* peer : {&peers.a(), &peers.b()}) {
+    ASSERT_EQ(test::children_of(*peer).size(), 1u) << peer->events.dump();
+    EXPECT_EQ(test::children_of(*peer).front().state, ChildState::installed);
+    EXPECT_EQ(peer->events.count(EventKind::child_rekeyed), peer == &peers.b() ? 1u : 0u);
+  }
+  EXPECT_EQ(test::children_of(peers.a()).front().spi_in, old.spi_in);
+  expect_agreement(peers);
+  peers.run_for(seconds(30));  // a tries the rekey again after 10-20 s
+  EXPECT_EQ(peers.a().events.count(EventKind::child_rekeyed), 1u) << peers.a().events.dump();
+  EXPECT_NE(test::children_of(peers.a()).front().spi_in, old.spi_in);
+  expect_agreement(peers);
+}
+
+INSTANTIATE_TEST_SUITE_P(EachKernelRequest, ChildRekeyInstallFailure, ::testing::Range(0, 2));
 
 // ------------------------------------------------------------------------
 // The responder rekeys the new CHILD SA before its answer reached us.

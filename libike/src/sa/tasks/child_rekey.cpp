@@ -20,6 +20,7 @@
 #include "../child_replacement.hpp"
 #include "../esp_spi.hpp"
 #include "../rekey_rules.hpp"
+#include "auth_followups.hpp"
 #include "child_exchange.hpp"
 #include "ike/wire/message.hpp"
 #include "tasks.hpp"
@@ -90,12 +91,14 @@ class ChildRekeyInitiator final : public Task {
       return TaskStatus::need_more;
     }
     if (const auto* error = wire::find_error_notify(payloads)) return refused(sa, services, *error);
+    // complete() forgets our new SPI when it fails.
+    auto our_spi = initiator_->spi_in();
     const auto* nonce_r = peer_nonce(payloads);
-    if (!nonce_r) return give_up(sa, services, "response lacks Nr");
+    if (!nonce_r) return reject(sa, services, payloads, our_spi, "response lacks Nr");
     auto shared = pfs_.shared_secret(payloads);
-    if (!shared) return give_up(sa, services, shared.error().reason);
+    if (!shared) return reject(sa, services, payloads, our_spi, shared.error().reason);
     auto created = initiator_->complete(sa, services, payloads, nonce_, *nonce_r, shared->view());
-    if (!created) return give_up(sa, services, created.error().reason);
+    if (!created) return reject(sa, services, payloads, our_spi, created.error().reason);
     auto* fresh = sa.find_child(*created);
     auto* old = sa.find_child(old_serial_);
     if (!old) {
@@ -176,6 +179,20 @@ class ChildRekeyInitiator final : public Task {
     if (!theirs) return false;
     announce_rekey(sa, services, old_serial_, *theirs);
     return true;
+  }
+
+  /// We cannot use the new CHILD SA, but a response with an SA payload and no
+  /// refusal means the responder installed it and keeps the old one REKEYED
+  /// until we delete that: our Delete of the new one tells it the rekey did
+  /// not happen (child_replacement.cpp puts the old one back), and we try
+  /// again later.
+  TaskStatus reject(IkeSa& sa, Services& services, const std::vector<wire::Payload>& response,
+                    std::uint32_t our_spi, const std::string& reason) {
+    if (our_spi != 0 &&
+        wire::find_payload(response, wire::PayloadType::security_association) != nullptr) {
+      sa.queued.push_front(make_refused_child_delete(our_spi, initiator_->config().name));
+    }
+    return give_up(sa, services, reason);
   }
 
   TaskStatus give_up(IkeSa& sa, Services& services, const std::string& reason) {
