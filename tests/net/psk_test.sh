@@ -19,9 +19,17 @@ echo "$up_output"
 if [[ $up_code -eq 0 ]]; then
   # A kernel with ESP: the CHILD SA is installed with its policies.
   log "the kernel has ESP: checking the installed CHILD SA"
-  check_first west ike_sa '.children[0].state == "INSTALLED"' ||
-    fail "up succeeded but no installed CHILD SA in status"
-  [[ -n $(our_policies west) ]] || fail "no policy of ours after up"
+  grep -q "established successfully" <<<"$up_output" || fail "ikectl up did not say so"
+  for side in west east; do
+    check_first $side ike_sa '.children[0].state == "INSTALLED" and .children[0].reqid > 0' ||
+      fail "$side: no installed CHILD SA in status: $(records $side ike_sa)"
+    reqid=$(records $side ike_sa | jq '.[0].children[0].reqid')
+    # out, in and fwd policies bound to the CHILD SA's reqid, and its two SAs.
+    [[ $(our_policies $side | grep -c "reqid $reqid\$") -eq 3 ]] ||
+      fail "$side: expected 3 policies with reqid $reqid: $(our_policies $side)"
+    [[ $(our_states $side | grep -c "reqid $reqid ") -eq 2 ]] ||
+      fail "$side: expected 2 SAs with reqid $reqid: $(our_states $side)"
+  done
 else
   # Host kernel without ESP: the responder cannot install its inbound SA and
   # refuses the CHILD SA; the reason must be readable where it happened.
