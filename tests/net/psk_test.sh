@@ -7,7 +7,14 @@
 source "$(dirname "$0")/lib.sh"
 net_setup psk
 write_psk_secrets
-psk_conn west office add >"$WORK/west/ipsec.conf"
+# leftupdown: a script that notes each call (it runs when a CHILD SA is
+# installed or removed, so only where the kernel has ESP).
+cat >"$WORK/west/updown.sh" <<SCRIPT
+#!/bin/sh
+echo "\$PLUTO_VERB \$PLUTO_CONNECTION \$PLUTO_MY_CLIENT \$PLUTO_PEER_CLIENT" >>"$WORK/west/updown.out"
+SCRIPT
+chmod +x "$WORK/west/updown.sh"
+psk_conn west office add "    leftupdown=$WORK/west/updown.sh" >"$WORK/west/ipsec.conf"
 psk_conn east office add >"$WORK/east/ipsec.conf"
 start_daemon west
 start_daemon east
@@ -30,6 +37,8 @@ if [[ $up_code -eq 0 ]]; then
     [[ $(our_states $side | grep -c "reqid $reqid ") -eq 2 ]] ||
       fail "$side: expected 2 SAs with reqid $reqid: $(our_states $side)"
   done
+  wait_for 5 "the up-client script" \
+    'grep -q "^up-client office 10.1.0.0/24 10.2.0.0/24$" "$WORK/west/updown.out"'
 else
   # Host kernel without ESP: the responder cannot install its inbound SA and
   # refuses the CHILD SA; the reason must be readable where it happened.
@@ -71,6 +80,10 @@ ctl west down office || fail "ikectl down failed"
 wait_for 5 "no IKE SA on west" 'test -z "$(ike_states west)"'
 wait_for 5 "no IKE SA on east" 'test -z "$(ike_states east)"'
 [[ -z $(our_policies west) ]] || fail "west policies after down: $(our_policies west)"
+if [[ $up_code -eq 0 ]]; then
+  wait_for 5 "the down-client script" \
+    'grep -q "^down-client office 10.1.0.0/24 10.2.0.0/24$" "$WORK/west/updown.out"'
+fi
 [[ -z $(our_policies east) ]] || fail "east policies after down: $(our_policies east)"
 
 log "up again, then SIGTERM with the IKE SA up"
