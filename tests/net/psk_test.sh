@@ -37,6 +37,16 @@ if [[ $up_code -eq 0 ]]; then
     [[ $(our_states $side | grep -c "reqid $reqid ") -eq 2 ]] ||
       fail "$side: expected 2 SAs with reqid $reqid: $(our_states $side)"
   done
+  # Traffic through the tunnel shows in the status counters (Kernel::query_sa).
+  ip -n "$NS_W" addr add 10.1.0.1/32 dev lo
+  ip -n "$NS_E" addr add 10.2.0.1/32 dev lo
+  ip -n "$NS_W" route add 10.2.0.0/24 via "$EAST_ADDRESS" src 10.1.0.1
+  ip -n "$NS_E" route add 10.1.0.0/24 via "$WEST_ADDRESS" src 10.2.0.1
+  ip netns exec "$NS_W" bash -c 'echo through-the-tunnel >/dev/udp/10.2.0.1/9' 2>/dev/null
+  wait_for 5 "packets_out on west" \
+    'check_first west ike_sa ".children[0].packets_out >= 1 and .children[0].bytes_out > 0"'
+  wait_for 5 "packets_in on east" \
+    'check_first east ike_sa ".children[0].packets_in >= 1 and .children[0].bytes_in > 0"'
   wait_for 5 "the up-client script" \
     'grep -q "^up-client office 10.1.0.0/24 10.2.0.0/24$" "$WORK/west/updown.out"'
 else
