@@ -76,9 +76,11 @@ void Daemon::command_up(const control::UpCommand& up, control::ReplyStreamPtr re
   // Already up? (initiate does not duplicate a CHILD SA that is installed.)
   if (const auto* sa = shard_->engine().find_ike_sa(*serial)) {
     for (const auto& existing : sa->children) {
-      if (existing.config != nullptr && existing.name() == child &&
-          existing.state == ike::sa::ChildState::installed &&
-          sa->state == ike::sa::IkeState::established) {
+      bool child_up = existing.state == ike::sa::ChildState::installed ||
+                      existing.state == ike::sa::ChildState::rekeying;
+      bool ike_up =
+          sa->state == ike::sa::IkeState::established || sa->state == ike::sa::IkeState::rekeying;
+      if (existing.config != nullptr && existing.name() == child && child_up && ike_up) {
         reply->finish_ok(message("CHILD SA '" + child + "' is already up"));
         after_input();
         return;
