@@ -37,6 +37,8 @@ if [[ $up_code -eq 0 ]]; then
     [[ $(our_states $side | grep -c "reqid $reqid ") -eq 2 ]] ||
       fail "$side: expected 2 SAs with reqid $reqid: $(our_states $side)"
   done
+  again=$(ctl west up office 2>&1) || fail "a second ikectl up failed: $again"
+  grep -q "is already up" <<<"$again" || fail "a second ikectl up: $again"
   # Traffic through the tunnel shows in the status counters (Kernel::query_sa).
   ip -n "$NS_W" addr add 10.1.0.1/32 dev lo
   ip -n "$NS_E" addr add 10.2.0.1/32 dev lo
