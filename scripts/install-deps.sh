@@ -6,7 +6,7 @@ packages=(
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev clang-format
   libboost-dev libssl-dev libmnl-dev nlohmann-json3-dev libsystemd-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
-  iproute2 kmod user-mode-linux jq openssl
+  iproute2 iputils-ping kmod user-mode-linux jq openssl
   systemd groff-base man-db iptables
 )
 missing=()
