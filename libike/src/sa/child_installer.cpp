@@ -1,6 +1,7 @@
 #include "child_installer.hpp"
 
 #include "ike/crypto/cipher_description.hpp"
+#include "reqid_registry.hpp"
 
 namespace ike::sa {
 
@@ -201,6 +202,7 @@ void uninstall_child_sas(IkeSa& sa, ChildSa& child, Services& services, const st
         outbound_key(sa, child), "remove outbound ESP SA of child '" + child.name() + "': " + why});
     child.outbound_installed = false;
   }
+  release_reqid(child, services);
 }
 
 void uninstall_child_policies(IkeSa& sa, ChildSa& child, Services& services,

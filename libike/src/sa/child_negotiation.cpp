@@ -1,4 +1,5 @@
 #include "child_negotiation.hpp"
+
 #include "esp_spi.hpp"
 
 #include <array>
@@ -13,6 +14,7 @@
 #include "ike/sa/lifetime.hpp"
 #include "ike/ts/narrowing.hpp"
 #include "ike/wire/message.hpp"
+#include "reqid_registry.hpp"
 
 namespace ike::sa {
 
@@ -31,8 +33,10 @@ Result<std::vector<ts::TrafficSelector>> selectors_in(const std::vector<wire::Pa
   return ts::from_wire(body->selectors);
 }
 
-std::uint32_t allocate_reqid(const ChildConfig& config, Services& services) {
-  return config.reqid != 0 ? config.reqid : (*services.next_reqid)++;
+/// The reqid known before the selectors are final: a configured one, else 0
+/// until claim_reqid (reqid_registry.hpp) picks the shared one at install.
+std::uint32_t configured_reqid(const ChildConfig& config) {
+  return config.reqid;
 }
 
 Result<std::uint32_t> allocate_inbound_spi(IkeSa& sa, Services& services, const ChildConfig& config,
@@ -68,6 +72,7 @@ Status derive_and_install(IkeSa& sa, ChildSa& child, Services& services, ByteVie
   auto keys = crypto::derive_child_sa_keys(*sa.prf, sa.keys.sk_d, nonce_i, nonce_r, *sizes,
                                            new_shared_secret);
   if (!keys) return std::move(keys).error();
+  claim_reqid(sa, child, services);
   switch (scope) {
     case InstallScope::everything:
       return install_child(sa, child, services, *keys, we_initiated);
@@ -134,7 +139,7 @@ Status ChildInitiator::build(IkeSa& sa, Services& services, std::vector<wire::Pa
     child_.serial = (*services.next_child_serial)++;
     child_.config = config_;
     child_.mode = replaced_ ? replaced_->mode : config.mode;
-    child_.reqid = replaced_ ? replaced_->reqid : allocate_reqid(config, services);
+    child_.reqid = replaced_ ? replaced_->reqid : configured_reqid(config);
     auto spi = allocate_inbound_spi(sa, services, config, child_.reqid);
     if (!spi) return std::move(spi).error();
     child_.spi_in = *spi;
@@ -330,7 +335,7 @@ ChildResponse respond(IkeSa& sa, Services& services, const std::vector<wire::Pay
   child.serial = (*services.next_child_serial)++;
   child.config = config;
   child.mode = config->mode;
-  child.reqid = replacing ? replacing->reqid : allocate_reqid(*config, services);
+  child.reqid = replacing ? replacing->reqid : configured_reqid(*config);
   auto spi = allocate_inbound_spi(sa, services, *config, child.reqid);
   if (!spi) {
     return refuse(wire::NotifyType::no_proposal_chosen,

@@ -60,7 +60,11 @@ void reinstate_replaced(IkeSa& sa, const ChildSa& leaving, Services& services) {
 }  // namespace
 
 void take_over_policies(IkeSa& sa, ChildSa& successor) {
+  // Each CHILD SA with policies_installed holds one use of the shared
+  // policies (trap_policies.hpp); two of one IKE SA can hold one each (both
+  // peers created the same CHILD SA at once). The successor takes over one.
   for (auto& other : sa.children) {
+    if (successor.policies_installed) return;
     if (other.serial == successor.serial || !same_policies(other, successor)) continue;
     if (other.policies_installed) {
       other.policies_installed = false;
@@ -106,10 +110,12 @@ void retire_child(IkeSa& sa, std::uint32_t child_serial, Services& services, con
   release_deferred_outbound(sa, *child, services);
   reinstate_replaced(sa, *child, services);
   if (child->policies_installed) {
-    if (auto* heir = policy_heir(sa, *child)) {
+    auto* heir = policy_heir(sa, *child);
+    if (heir && !heir->policies_installed) {
       heir->policies_installed = true;
       child->policies_installed = false;
     } else {
+      // The last user, or the heir holds its own use: ours goes.
       uninstall_child_policies(sa, *child, services, why);
     }
   }

@@ -24,6 +24,7 @@ Engine::Engine(EngineSettings settings, RandomSource& random, Kernel& kernel, Ev
                const Credentials& credentials)
     : impl_(std::make_unique<Impl>(settings, random, kernel, events, credentials)) {
   impl_->services.registry = impl_.get();
+  impl_->services.reqids = &impl_->reqids;
 }
 
 Engine::~Engine() = default;

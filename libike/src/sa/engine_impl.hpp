@@ -26,6 +26,7 @@
 #include "ike/sa/engine.hpp"
 #include "ike/wire/message.hpp"
 #include "reply_rate_limiter.hpp"
+#include "reqid_registry.hpp"
 #include "trap_policies.hpp"
 
 namespace ike::sa {
@@ -46,6 +47,9 @@ struct Engine::Impl final : IkeSaRegistry {
   pki::CertificateCache certificates;
   std::uint32_t next_child_serial = 1;
   std::uint32_t next_reqid = 1;
+  /// Reqids of CHILD SAs shared by config and selectors (both peers
+  /// initiating at once give two IKE SAs with the same CHILD SA).
+  ReqidRegistry reqids{next_reqid};
   /// The kernel as tasks see it: CHILD SA policies take over traps.
   TrapPolicyKernel policies;
   Services services;

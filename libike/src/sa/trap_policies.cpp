@@ -7,12 +7,33 @@ TrapPolicyKernel::Key TrapPolicyKernel::key_of(const PolicyRequest& request) {
           request.mark.mask};
 }
 
+namespace {
+
+/// Policies with the same key find the same SAs when these match.
+bool same_template(const PolicyRequest& a, const PolicyRequest& b) {
+  return a.reqid == b.reqid && a.tunnel_source == b.tunnel_source &&
+         a.tunnel_destination == b.tunnel_destination && a.mode == b.mode;
+}
+
+}  // namespace
+
 void TrapPolicyKernel::forget_if_unused(std::map<Key, Entry>::iterator it) {
   if (!it->second.trap && it->second.installed == 0) by_key_.erase(it);
 }
 
 Status TrapPolicyKernel::add_policy(const PolicyRequest& request) {
   auto it = by_key_.find(key_of(request));
+  if (it != by_key_.end() && it->second.installed > 0) {
+    // Shared with the CHILD SAs already using it (same reqid and endpoints).
+    const auto& held = *it->second.policy;
+    if (!same_template(held, request)) {
+      return make_error(Errc::invalid_argument, "policy already exists (reqid " +
+                                                    std::to_string(held.reqid) + ", " + held.story +
+                                                    "): " + request.story);
+    }
+    ++it->second.installed;
+    return {};
+  }
   bool trap_in_kernel = it != by_key_.end() && it->second.trap && it->second.installed == 0;
   if (trap_in_kernel) {
     auto trap = *it->second.trap;
@@ -30,6 +51,7 @@ Status TrapPolicyKernel::add_policy(const PolicyRequest& request) {
   }
   if (it == by_key_.end()) it = by_key_.emplace(key_of(request), Entry{}).first;
   ++it->second.installed;
+  it->second.policy = request;
   return {};
 }
 
@@ -40,9 +62,14 @@ Status TrapPolicyKernel::delete_policy(const PolicyRequest& request) {
     return make_error(Errc::invalid_argument,
                       "no such policy (a trap has its selectors): " + request.story);
   }
+  if (it != by_key_.end() && it->second.installed > 1) {
+    --it->second.installed;  // other CHILD SAs still use it
+    return {};
+  }
   auto deleted = kernel_.delete_policy(request);
   if (it == by_key_.end()) return deleted;
   if (it->second.installed > 0) --it->second.installed;
+  if (it->second.installed == 0) it->second.policy.reset();
   if (it->second.trap && it->second.installed == 0) {
     auto trap = *it->second.trap;
     trap.story = "reinstall " + trap.story + " after the " + request.story;

@@ -1,5 +1,16 @@
 #pragma once
-/// Trap policies (auto=route) next to the policies of installed CHILD SAs.
+/// The engine's policy table: trap policies (auto=route) next to the
+/// policies of installed CHILD SAs, each known by selectors, direction and
+/// mark, with a use count.
+///
+/// Policies of CHILD SAs are shared, as in strongSwan's kernel interface:
+/// CHILD SAs of two IKE SAs with the same config and selectors (both peers
+/// initiated at once) get the same reqid (reqid_registry.hpp), so their
+/// policies are the same and either CHILD SA's SAs serve them. The first
+/// user adds the policy to the kernel, later users with the same template
+/// (reqid, tunnel endpoints, mode) only count, and the policy leaves the
+/// kernel with its last user. A policy with the same key but another template
+/// is refused, as XFRM refuses a duplicate (EEXIST).
 ///
 /// The kernel knows a policy by selectors, direction and mark (kernel.hpp),
 /// so a trap and the out policy of a CHILD SA negotiated for it, which has
@@ -38,9 +49,10 @@ class TrapPolicyKernel final : public Kernel {
   Result<SaUsage> query_sa(const SaKey& sa) override { return kernel_.query_sa(sa); }
 
   /// A CHILD SA's policy: replaces a trap with the same key (which comes back
-  /// if the add fails).
+  /// if the add fails); only counts one more user when the same policy is in.
   Status add_policy(const PolicyRequest& request) override;
-  /// A CHILD SA's policy: the trap with the same key, if any, comes back.
+  /// A CHILD SA's policy: one user fewer; with the last one it leaves the
+  /// kernel and the trap with the same key, if any, comes back.
   Status delete_policy(const PolicyRequest& request) override;
 
   /// Installs a trap, or only records it while a CHILD SA's policy holds its
@@ -58,8 +70,10 @@ class TrapPolicyKernel final : public Kernel {
   static Key key_of(const PolicyRequest& request);
   struct Entry {
     std::optional<PolicyRequest> trap;
-    /// CHILD SA policies with this key in the kernel (normally 0 or 1).
+    /// Users of the CHILD SA policy with this key in the kernel.
     unsigned installed = 0;
+    /// That policy, while installed > 0.
+    std::optional<PolicyRequest> policy;
   };
   void forget_if_unused(std::map<Key, Entry>::iterator it);
 

@@ -31,6 +31,9 @@ struct ChildSa {
   ChildState state = ChildState::creating;
   IpsecMode mode = IpsecMode::tunnel;
   std::uint32_t reqid = 0;
+  /// `reqid` is shared through the engine's reqid registry and counted there
+  /// until the CHILD SA leaves the kernel.
+  bool holds_shared_reqid = false;
   std::uint32_t spi_in = 0;   ///< ours: the peer sends with it
   std::uint32_t spi_out = 0;  ///< the peer's: we send with it
   proposal::NegotiatedAlgorithms algorithms;

@@ -23,6 +23,8 @@
 
 namespace ike::sa {
 
+class ReqidRegistry;
+
 /// What the task manager does after build() or process():
 ///
 /// | status     | initiator task                               | responder task |
@@ -69,6 +71,9 @@ struct Services {
   std::uint32_t* next_reqid;
   /// Set by the engine; IKE rekeys need it.
   IkeSaRegistry* registry = nullptr;
+  /// Set by the engine: reqids shared by CHILD SAs with the same config and
+  /// selectors (src/sa/reqid_registry.hpp).
+  ReqidRegistry* reqids = nullptr;
 
   void log(const IkeSa& sa, LogLevel level, std::string message) const;
   void publish(const IkeSa& sa, EventKind kind, std::string message,
