@@ -110,6 +110,13 @@ Status Engine::terminate(std::string_view connection, MonoTime now) {
   return status;
 }
 
+Status Engine::terminate_ike_sa(std::uint32_t serial, MonoTime now) {
+  impl_->begin_input(now, wall_now_);
+  auto status = impl_->terminate_ike_sa(serial);
+  impl_->finish_input();
+  return status;
+}
+
 Status Engine::rekey(std::string_view connection, bool ike, MonoTime now) {
   impl_->begin_input(now, wall_now_);
   auto status = impl_->rekey(connection, ike);

@@ -74,20 +74,31 @@ Status Engine::Impl::terminate(std::string_view connection_name) {
   for (auto& [spi, sa] : sas) {
     if (sa->connection->name != connection_name || sa->state == IkeState::destroying) continue;
     found = true;
-    if (sa->state == IkeState::established) {
-      sa->state = IkeState::deleting;
-      sa->queued.clear();
-      sa->queued.push_back(make_ike_delete_initiator());
-      start_next_request(*sa);
-    } else {
-      destroy_sa(*sa, "terminated by operator");
-    }
+    end_ike_sa(*sa);
   }
   if (!found) {
     return make_error(Errc::invalid_argument,
                       "no IKE SA of connection '" + std::string(connection_name) + "'");
   }
   return {};
+}
+
+Status Engine::Impl::terminate_ike_sa(std::uint32_t serial) {
+  auto* sa = find_ike_sa(serial);
+  if (!sa) return make_error(Errc::invalid_argument, "no IKE SA #" + std::to_string(serial));
+  end_ike_sa(*sa);
+  return {};
+}
+
+void Engine::Impl::end_ike_sa(IkeSa& sa) {
+  if (sa.state == IkeState::established) {
+    sa.state = IkeState::deleting;
+    sa.queued.clear();
+    sa.queued.push_back(make_ike_delete_initiator());
+    start_next_request(sa);
+  } else {
+    destroy_sa(sa, "terminated by operator");
+  }
 }
 
 Status Engine::Impl::rekey(std::string_view connection_name, bool ike) {

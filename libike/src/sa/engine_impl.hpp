@@ -173,6 +173,9 @@ struct Engine::Impl final : IkeSaRegistry {
   Result<std::uint32_t> initiate(std::string_view connection_name, std::string_view child_name,
                                  MonoTime now);
   Status terminate(std::string_view connection_name);
+  Status terminate_ike_sa(std::uint32_t serial);
+  /// D(IKE) for an established IKE SA, destroy_sa otherwise.
+  void end_ike_sa(IkeSa& sa);
   Status rekey(std::string_view connection_name, bool ike);
 
   // --- configuration (engine_connections.cpp)

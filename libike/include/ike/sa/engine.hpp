@@ -105,6 +105,9 @@ class Engine {
   /// `ikectl down`: deletes every IKE SA of the connection (and their CHILD
   /// SAs) and drops pending keyingtries retries. Trap policies stay (unroute).
   Status terminate(std::string_view connection, MonoTime now);
+  /// `ikectl down name[serial]`: deletes only the IKE SA with `serial` (and
+  /// its CHILD SAs), e.g. one of two that both peers initiated at once.
+  Status terminate_ike_sa(std::uint32_t serial, MonoTime now);
   /// auto=route: installs a trap policy (PolicyRequest::trap, direction out)
   /// for every CHILD of the connection; a packet matching one makes the
   /// kernel send an ACQUIRE (handle_kernel_acquire). The connection is
