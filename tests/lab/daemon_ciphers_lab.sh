@@ -62,24 +62,23 @@ check_case() {
   ctl moon up "$name" >"$WORK/up.out" 2>&1 || fail "ikectl up $name: $(cat "$WORK/up.out")"
   ok "ikectl up $name"
 
-  local moon_child sun_child
-  moon_child=$(child_of moon "$name")
-  sun_child=$(child_of sun "$name")
-  for side in moon sun; do
-    local child
-    child=$([[ $side == moon ]] && echo "$moon_child" || echo "$sun_child")
-    jq -e --arg mode "$mode" --arg alg "$status_alg" \
-      '.state == "INSTALLED" and .mode == $mode and (.algorithms | startswith($alg + "/"))' \
-      <<<"$child" >/dev/null || fail "$side: CHILD SA is not as asked for: $child"
-  done
-  local out in reqid_moon reqid_sun
-  out=0x$(jq -r .spi_out <<<"$moon_child")
-  in=0x$(jq -r .spi_in <<<"$moon_child")
-  reqid_moon=$(jq -r .reqid <<<"$moon_child")
-  reqid_sun=$(jq -r .reqid <<<"$sun_child")
-  [[ 0x$(jq -r .spi_in <<<"$sun_child") == "$out" && 0x$(jq -r .spi_out <<<"$sun_child") == "$in" ]] ||
-    fail "SPIs do not pair up: moon $moon_child, sun $sun_child"
-  ok "status: INSTALLED, $mode, $(jq -r .algorithms <<<"$moon_child"), SPIs $out/$in"
+  local -A moon sun
+  local key
+  read_child moon "$name" || fail "moon: no CHILD SA of $name in status"
+  for key in "${!CHILD[@]}"; do moon[$key]=${CHILD[$key]}; done
+  local moon_json=$CHILD_JSON
+  read_child sun "$name" || fail "sun: no CHILD SA of $name in status"
+  for key in "${!CHILD[@]}"; do sun[$key]=${CHILD[$key]}; done
+  local sun_json=$CHILD_JSON
+  [[ ${moon[state]} == INSTALLED && ${moon[mode]} == "$mode" &&
+    ${moon[algorithms]} == "$status_alg/"* ]] || fail "moon: CHILD SA is not as asked for: $moon_json"
+  [[ ${sun[state]} == INSTALLED && ${sun[mode]} == "$mode" &&
+    ${sun[algorithms]} == "$status_alg/"* ]] || fail "sun: CHILD SA is not as asked for: $sun_json"
+  local out=0x${moon[spi_out]} in=0x${moon[spi_in]}
+  local reqid_moon=${moon[reqid]} reqid_sun=${sun[reqid]}
+  [[ 0x${sun[spi_in]} == "$out" && 0x${sun[spi_out]} == "$in" ]] ||
+    fail "SPIs do not pair up: moon $moon_json, sun $sun_json"
+  ok "status: INSTALLED, $mode, ${moon[algorithms]}, SPIs $out/$in"
 
   local spi states
   for side in moon sun; do
@@ -102,10 +101,10 @@ check_case() {
   ok "ping: $(head -n 1 <<<"$summary")"
 
   for side in moon sun; do
-    local child
-    child=$(child_of "$side" "$name")
-    jq -e '.packets_in >= 5 and .packets_out >= 5 and .bytes_in > 0 and .bytes_out > 0' \
-      <<<"$child" >/dev/null || fail "$side: ikectl status counters: $child"
+    read_child "$side" "$name" || fail "$side: no CHILD SA of $name in status after the ping"
+    ((${CHILD[packets_in]:-0} >= 5 && ${CHILD[packets_out]:-0} >= 5 &&
+      ${CHILD[bytes_in]:-0} > 0 && ${CHILD[bytes_out]:-0} > 0)) ||
+      fail "$side: ikectl status counters: $CHILD_JSON"
     states=$(xfrm_states "$side")
     for spi in "$out" "$in"; do
       local packets bytes
@@ -114,8 +113,9 @@ check_case() {
       [[ ${packets:-0} -ge 5 && ${bytes:-0} -gt 0 ]] ||
         fail "$side: SA $spi counted $packets packets, $bytes bytes"
     done
-    say "  $side: status in $(jq -r '"\(.packets_in) pkts/\(.bytes_in) B, out \(.packets_out) pkts/\(.bytes_out) B"' \
-      <<<"$child"); kernel $out $(sa_get "$states" "$out" packets) pkts, $in $(sa_get "$states" "$in" packets) pkts"
+    say "  $side: status in ${CHILD[packets_in]} pkts/${CHILD[bytes_in]} B," \
+      "out ${CHILD[packets_out]} pkts/${CHILD[bytes_out]} B; kernel $out" \
+      "$(sa_get "$states" "$out" packets) pkts, $in $(sa_get "$states" "$in" packets) pkts"
   done
   ok "counters non-zero on both SAs, both sides (ikectl status and ip -s xfrm state)"
 

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # daemon_lib.sh — what the demo (demo_lab.sh) and the daemon's lab tests
 # (daemon_*_lab.sh) share: a site-to-site topology in four network
 # namespaces, a PKI made with openssl, configurations, two ikev2d driven by
@@ -384,6 +385,33 @@ ike_sas() {
 child_of() {
   ike_sas "$1" | jq -c --arg conn "$2" \
     'map(select(.connection == $conn and .state == "ESTABLISHED")) | .[0].children[0] // null'
+}
+
+# read_child SIDE CONN: the first CHILD SA of CONN's established IKE SA,
+# from one `ikectl --json status` and one jq: its JSON in CHILD_JSON, its
+# scalar members (state, mode, algorithms, reqid, spi_in, spi_out, bytes_in,
+# packets_in, bytes_out, packets_out, ...) in the associative array CHILD.
+# Fails when there is none.
+declare -A CHILD=()
+CHILD_JSON=null
+read_child() {
+  local lines line
+  lines=$(ctl "$1" --json status | jq -r -s --arg conn "$2" '
+    (map(select(.type == "ike_sa" and .connection == $conn and .state == "ESTABLISHED"))
+      | .[0].children[0]) as $child
+    | if $child == null then empty else
+        ("json=" + ($child | tojson)),
+        ($child | to_entries[] | select(.value | type != "array" and type != "object")
+          | "\(.key)=\(.value)")
+      end')
+  CHILD=()
+  CHILD_JSON=null
+  # shellcheck disable=SC2034 # CHILD is read by the callers
+  while IFS= read -r line; do
+    [[ -n $line ]] || continue
+    if [[ $line == json=* ]]; then CHILD_JSON=${line#json=}; else CHILD[${line%%=*}]=${line#*=}; fi
+  done <<<"$lines"
+  [[ $CHILD_JSON != null ]]
 }
 
 # wait_for SECONDS DESCRIPTION COMMAND: polls COMMAND (a string, evaluated
