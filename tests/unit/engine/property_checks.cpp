@@ -289,4 +289,21 @@ std::vector<std::string> final_mismatches(TwoPeerHarness& h) {
   return out;
 }
 
+std::vector<std::string> missing_children(TwoPeerHarness& h, const std::set<std::string>& wanted) {
+  std::vector<std::string> out;
+  if (h.a().engine.ike_sas().empty() || h.b().engine.ike_sas().empty()) return out;
+  for (const auto& name : wanted) {
+    std::size_t found = 0;
+    for (const auto* ike : h.a().engine.ike_sas()) {
+      for (const auto& child : ike->children)
+        found += child.name() == name;
+    }
+    if (found == 0) {
+      out.push_back("both peers hold an IKE SA, but no CHILD SA '" + name +
+                    "' though it was brought up and never ended (no traffic flows)");
+    }
+  }
+  return out;
+}
+
 }  // namespace ike::test

@@ -4,6 +4,7 @@
 /// holds, never from the engine's own "installed" flags: the kernel must hold
 /// what the live CHILD SAs need, whatever the engine believes it did.
 
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,5 +24,10 @@ std::string unquiet(TwoPeerHarness& h);
 
 /// Checks 1-3 of property_run.hpp on quiet engines.
 std::vector<std::string> final_mismatches(TwoPeerHarness& h);
+
+/// Check 5 of property_run.hpp (liveness): when both peers hold an IKE SA,
+/// each CHILD config named in `wanted` (brought up and not ended since) has
+/// at least one CHILD SA at peer a (check 2 gives peer b its twin).
+std::vector<std::string> missing_children(TwoPeerHarness& h, const std::set<std::string>& wanted);
 
 }  // namespace ike::test

@@ -1,8 +1,10 @@
 #include "property_run.hpp"
 
 #include <algorithm>
+#include <array>
 #include <functional>
 #include <random>
+#include <set>
 
 #include "property_checks.hpp"
 #include "rekey_peers.hpp"
@@ -139,7 +141,7 @@ class PropertyRun {
 
   PropertyOutcome run(bool with_dump) {
     note("a initiates '" + std::string(kConnection) + "'");
-    (void)h_.a().engine.initiate(kConnection, kChildren[0], h_.now());
+    if (h_.a().engine.initiate(kConnection, kChildren[0], h_.now())) wanted_.insert(kChildren[0]);
     h_.link().impairments = scenario_.link;
     auto end = h_.now() + scenario_.active;
     while (h_.now() < end && outcome_.violations.empty()) {
@@ -152,6 +154,10 @@ class PropertyRun {
     h_.link().set_down(false);
     if (outcome_.violations.empty()) settle();
     if (outcome_.violations.empty()) outcome_.violations = final_mismatches(h_);
+    if (outcome_.violations.empty()) {
+      watch_endings();
+      outcome_.violations = missing_children(h_, wanted_);
+    }
     tally();
     if (with_dump) outcome_.dump = h_.dump();
     return std::move(outcome_);
@@ -202,7 +208,36 @@ class PropertyRun {
     return true;
   }
 
+  /// Check 5's bookkeeping: what ended since the last call no longer has to
+  /// be up (an IKE SA's end ends every CHILD config; legitimately, after a
+  /// delete, a give-up or a refusal).
+  void watch_endings() {
+    for (auto side : {Side::a, Side::b}) {
+      const auto& events = h_.peer(side).events.events;
+      auto& seen = seen_events_[side == Side::a ? 0 : 1];
+      for (; seen < events.size(); ++seen) {
+        const auto& event = events[seen];
+        bool ended = event.kind == sa::EventKind::ike_down ||
+                     event.kind == sa::EventKind::child_down || event.kind == sa::EventKind::failed;
+        if (!ended) continue;
+        if (event.child_serial == 0) {
+          wanted_.clear();
+          continue;
+        }
+        // "CHILD SA 'name' ..."
+        auto open = event.message.find('\'');
+        auto close = event.message.find('\'', open + 1);
+        if (open == std::string::npos || close == std::string::npos) {
+          wanted_.clear();
+        } else {
+          wanted_.erase(event.message.substr(open + 1, close - open - 1));
+        }
+      }
+    }
+  }
+
   void check_claims(const std::string& when) {
+    watch_endings();
     for (auto side : {Side::a, Side::b}) {
       for (auto& line : unclaimed_kernel_state(h_.peer(side), to_string(side)))
         outcome_.violations.push_back("+" + millis(h_.elapsed()) + " " + when + ": " + line);
@@ -256,7 +291,8 @@ class PropertyRun {
     switch (operation) {
       case Operation::initiate:
         note(who + "initiates CHILD SA '" + child + "'");
-        (void)engine.initiate(kConnection, child, now);
+        watch_endings();
+        if (engine.initiate(kConnection, child, now)) wanted_.insert(child);
         break;
       case Operation::rekey_children:
         note(who + "rekeys every CHILD SA");
@@ -344,6 +380,9 @@ class PropertyRun {
   TwoPeerHarness h_;
   Draw draw_;
   PropertyOutcome outcome_;
+  /// CHILD configs brought up and not ended since (check 5).
+  std::set<std::string> wanted_;
+  std::array<std::size_t, 2> seen_events_{};
 };
 
 }  // namespace

@@ -14,7 +14,11 @@
 ///     policies of the live CHILD SAs of its engine (none leaked, none
 ///     missing, no allocated SPI left), and each outbound SA has the peer's
 ///     inbound twin with the same key;
-///  4. no exchange is stuck: the engines become quiet in bounded time.
+///  4. no exchange is stuck: the engines become quiet in bounded time;
+///  5. liveness: when both peers hold an IKE SA, every CHILD config brought
+///     up (initiate) and not ended since (no ike_down/failed of an IKE SA,
+///     no child_down/failed of that CHILD on either peer) has a CHILD SA.
+///     Both peers initiating at once must not leave IKE SAs without it.
 /// Between any two inputs, each kernel SA and policy must belong to a CHILD
 /// SA the engine knows (a leak shows up when it happens, not only at the end).
 
