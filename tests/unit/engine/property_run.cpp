@@ -208,30 +208,56 @@ class PropertyRun {
     return true;
   }
 
-  /// Check 5's bookkeeping: what ended since the last call no longer has to
-  /// be up (an IKE SA's end ends every CHILD config; legitimately, after a
-  /// delete, a give-up or a refusal).
+  /// Check 5's bookkeeping: the end of an IKE SA (a delete, a give-up, a
+  /// failed negotiation) on either peer ends every CHILD config; a CHILD SA
+  /// ending on its own is not an excuse (forget() covers hard expires), so a
+  /// CHILD SA the kernel refused to install shows up as missing.
   void watch_endings() {
     for (auto side : {Side::a, Side::b}) {
       const auto& events = h_.peer(side).events.events;
       auto& seen = seen_events_[side == Side::a ? 0 : 1];
       for (; seen < events.size(); ++seen) {
         const auto& event = events[seen];
-        bool ended = event.kind == sa::EventKind::ike_down ||
-                     event.kind == sa::EventKind::child_down || event.kind == sa::EventKind::failed;
-        if (!ended) continue;
-        if (event.child_serial == 0) {
-          wanted_.clear();
-          continue;
+        // `failed` of a CHILD SA that never got a serial names the IKE SA,
+        // which lives on (watched right after every input).
+        bool ike_sa_ended = event.kind == sa::EventKind::ike_down ||
+                            (event.kind == sa::EventKind::failed && event.child_serial == 0 &&
+                             h_.peer(side).engine.find_ike_sa(event.ike_serial) == nullptr);
+        if (ike_sa_ended) wanted_.clear();
+        // A CHILD SA the peer refused for a collision (RFC 7296 2.25) is
+        // not tried again by the engine: "CHILD SA 'name' failed: peer
+        // refused it with TEMPORARY_FAILURE".
+        if (event.kind == sa::EventKind::failed &&
+            event.message.find("TEMPORARY_FAILURE") != std::string::npos) {
+          auto open = event.message.find('\'');
+          auto close = event.message.find('\'', open + 1);
+          if (close == std::string::npos) {
+            wanted_.clear();
+          } else {
+            wanted_.erase(event.message.substr(open + 1, close - open - 1));
+          }
         }
-        // "CHILD SA 'name' ..."
-        auto open = event.message.find('\'');
-        auto close = event.message.find('\'', open + 1);
-        if (open == std::string::npos || close == std::string::npos) {
-          wanted_.clear();
-        } else {
-          wanted_.erase(event.message.substr(open + 1, close - open - 1));
-        }
+      }
+    }
+  }
+
+  /// initiate() found the CHILD SA up (maybe while the peer deletes it):
+  /// nothing new was brought up.
+  bool says_already_up(Side side) {
+    const auto& events = h_.peer(side).events.events;
+    auto seen = seen_events_[side == Side::a ? 0 : 1];
+    for (auto i = seen; i < events.size(); ++i) {
+      if (events[i].message.find("is already up") != std::string::npos) return true;
+    }
+    return false;
+  }
+
+  /// The CHILD config of the CHILD SA whose kernel SA has `spi` at `side`
+  /// need not be up any more (a hard expire deletes it).
+  void forget_child_of(Side side, std::uint32_t spi) {
+    for (const auto* ike : h_.peer(side).engine.ike_sas()) {
+      for (const auto& child : ike->children) {
+        if (child.spi_in == spi || child.spi_out == spi) wanted_.erase(child.name());
       }
     }
   }
@@ -292,7 +318,9 @@ class PropertyRun {
       case Operation::initiate:
         note(who + "initiates CHILD SA '" + child + "'");
         watch_endings();
-        if (engine.initiate(kConnection, child, now)) wanted_.insert(child);
+        if (engine.initiate(kConnection, child, now) && !says_already_up(side)) {
+          wanted_.insert(child);
+        }
         break;
       case Operation::rekey_children:
         note(who + "rekeys every CHILD SA");
@@ -326,7 +354,10 @@ class PropertyRun {
         sa::SaKey{request.destination, request.spi, wire::ProtocolId::esp, request.mark}, hard};
     note(std::string(to_string(side)) + " kernel: " + (hard ? "hard" : "soft") + " expire of " +
          (request.inbound ? "inbound" : "outbound") + " SA " + std::to_string(request.spi));
-    if (hard) peer.kernel.sas.erase(it);
+    if (hard) {
+      forget_child_of(side, request.spi);
+      peer.kernel.sas.erase(it);
+    }
     peer.engine.handle_kernel_expire(expire, h_.now());
   }
 
