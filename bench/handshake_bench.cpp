@@ -100,8 +100,11 @@ struct Side {
   sa::Engine engine;
 };
 
+/// `host` tells the initiator's connections apart: each protects its own
+/// host behind west (10.2.x.y/32, as road warriors do), since the kernel holds
+/// one policy per selector pair.
 std::shared_ptr<sa::Connection> connection(Case c, const std::string& name, bool west,
-                                           const BenchPki* pki) {
+                                           const BenchPki* pki, std::size_t host = 0) {
   auto conn = std::make_shared<sa::Connection>();
   conn->name = name;
   conn->local_address = *IpAddress::parse(west ? "10.0.0.2" : "10.0.0.1");
@@ -117,7 +120,9 @@ std::shared_ptr<sa::Connection> connection(Case c, const std::string& name, bool
   }
   sa::ChildConfig child;
   child.name = "net";
-  child.local_ts = *ts::parse_subnet_list(west ? "10.2.0.0/16" : "10.1.0.0/16");
+  std::string west_host =
+      "10.2." + std::to_string(host / 256 % 256) + "." + std::to_string(host % 256) + "/32";
+  child.local_ts = *ts::parse_subnet_list(west ? west_host : "10.1.0.0/16");
   child.remote_ts = *ts::parse_subnet_list(west ? "10.1.0.0/16" : "10.2.0.0/16");
   child.esp_proposals = proposal::parse_proposals("aes256gcm16!", wire::ProtocolId::esp)->proposals;
   conn->children.push_back(child);
@@ -166,7 +171,7 @@ struct Pair {
     }
     west->engine.set_wall_time(std::chrono::system_clock::now());
     for (std::size_t i = 0; i < connections; ++i) {
-      west->engine.add_connection(connection(kind, "c" + std::to_string(i), true, pki));
+      west->engine.add_connection(connection(kind, "c" + std::to_string(i), true, pki, i));
     }
   }
   void pump(MonoTime now) {
