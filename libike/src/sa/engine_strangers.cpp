@@ -2,7 +2,7 @@
 /// an IKE_SA_INIT request we cannot parse (RFC 7296 2.21.1), and a protected
 /// request for an IKE SA we do not have (INVALID_IKE_SPI, 2.21.4). And the
 /// other direction: an unprotected INVALID_IKE_SPI from a peer is only noted,
-/// since anyone can forge it.
+/// since anyone can forge it, except while we delete that IKE SA anyway.
 
 #include <cstdio>
 
@@ -91,6 +91,19 @@ bool Engine::Impl::note_invalid_spi_notify(IkeSa* sa, const wire::Message& messa
         break;
       }
     }
+  }
+  if (sa && sa->state == IkeState::deleting && datagram.remote.address == sa->remote.address &&
+      sa->requests.in_flight_id() == header.message_id) {
+    // We are deleting it anyway and the peer, answering our request from its
+    // address, says it has forgotten it: waiting for retransmissions to run
+    // out (165 s) gains nothing. Unauthenticated, but a forger can only end
+    // early what is ending.
+    services.log(*sa, LogLevel::info,
+                 "unprotected INVALID_IKE_SPI from " + datagram.remote.to_string() +
+                     " answering our delete (message ID " + std::to_string(header.message_id) +
+                     "): the peer has forgotten the IKE SA");
+    destroy_sa(*sa, "deleted (the peer had forgotten it: INVALID_IKE_SPI)");
+    return true;
   }
   // RFC 7296 2.21.4: unauthenticated, so no state changes; at most a hint.
   std::string what = "unprotected INVALID_IKE_SPI from " + datagram.remote.to_string() +
