@@ -140,8 +140,17 @@ Status ChildInitiator::build(IkeSa& sa, Services& services, std::vector<wire::Pa
     child_.config = config_;
     child_.mode = replaced_ ? replaced_->mode : config.mode;
     child_.reqid = replaced_ ? replaced_->reqid : configured_reqid(config);
+    if (!replaced_) {
+      // The proposed selectors; claimed again if the responder narrows them.
+      child_.local_ts = local_selectors(sa, config);
+      child_.remote_ts = remote_selectors(sa, config);
+      claim_reqid(sa, child_, services);
+    }
     auto spi = allocate_inbound_spi(sa, services, config, child_.reqid);
-    if (!spi) return std::move(spi).error();
+    if (!spi) {
+      release_reqid(child_, services);
+      return std::move(spi).error();
+    }
     child_.spi_in = *spi;
   }
   // A rekey asks for the selectors the CHILD SA has (RFC 7296 2.8: they
@@ -336,17 +345,19 @@ ChildResponse respond(IkeSa& sa, Services& services, const std::vector<wire::Pay
   child.config = config;
   child.mode = config->mode;
   child.reqid = replacing ? replacing->reqid : configured_reqid(*config);
+  // As responder, TSi is the peer's side.
+  child.local_ts = match.narrowed.tsr;
+  child.remote_ts = match.narrowed.tsi;
+  if (!replacing) claim_reqid(sa, child, services);
   auto spi = allocate_inbound_spi(sa, services, *config, child.reqid);
   if (!spi) {
+    release_reqid(child, services);
     return refuse(wire::NotifyType::no_proposal_chosen,
                   "kernel refused an SPI: " + spi.error().reason);
   }
   child.spi_in = *spi;
   child.spi_out = esp_spi_value(choice->selected.peer_spi);
   child.algorithms = choice->selected.algorithms;
-  // As responder, TSi is the peer's side.
-  child.local_ts = match.narrowed.tsr;
-  child.remote_ts = match.narrowed.tsi;
   if (replacing &&
       (child.local_ts != replacing->local_ts || child.remote_ts != replacing->remote_ts)) {
     services.log(sa, LogLevel::warning,

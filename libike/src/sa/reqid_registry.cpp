@@ -23,6 +23,13 @@ bool ReqidRegistry::retain(std::uint32_t reqid) {
   return true;
 }
 
+bool ReqidRegistry::fits(std::uint32_t reqid, const std::string& connection,
+                         const std::string& child, const std::vector<ts::TrafficSelector>& local_ts,
+                         const std::vector<ts::TrafficSelector>& remote_ts) const {
+  auto it = by_reqid_.find(reqid);
+  return it != by_reqid_.end() && it->second.key == Key{connection, child, local_ts, remote_ts};
+}
+
 void ReqidRegistry::release(std::uint32_t reqid) {
   auto it = by_reqid_.find(reqid);
   if (it == by_reqid_.end()) return;
@@ -32,7 +39,16 @@ void ReqidRegistry::release(std::uint32_t reqid) {
 }
 
 void claim_reqid(const IkeSa& sa, ChildSa& child, Services& services) {
-  if (child.holds_shared_reqid || !services.reqids || child.config->reqid != 0) return;
+  if (!services.reqids || child.config->reqid != 0) return;
+  if (child.holds_shared_reqid) {
+    if (services.reqids->fits(child.reqid, sa.connection->name, child.config->name, child.local_ts,
+                              child.remote_ts)) {
+      return;
+    }
+    // The responder narrowed the selectors we proposed.
+    release_reqid(child, services);
+    child.reqid = 0;
+  }
   if (child.reqid != 0) {
     // A rekey's successor keeps its predecessor's reqid.
     child.holds_shared_reqid = services.reqids->retain(child.reqid);

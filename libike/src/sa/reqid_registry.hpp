@@ -39,6 +39,10 @@ class ReqidRegistry {
   /// One more user of a reqid handed out by acquire (a rekey's successor);
   /// false when the registry does not know it (a configured reqid).
   bool retain(std::uint32_t reqid);
+  /// Whether acquire() handed out `reqid` for exactly these.
+  bool fits(std::uint32_t reqid, const std::string& connection, const std::string& child,
+            const std::vector<ts::TrafficSelector>& local_ts,
+            const std::vector<ts::TrafficSelector>& remote_ts) const;
   /// One user fewer; the reqid is forgotten with its last user.
   void release(std::uint32_t reqid);
   /// Reqids in use (for tests of boundedness).
@@ -56,10 +60,11 @@ class ReqidRegistry {
   std::map<std::uint32_t, Entry> by_reqid_;
 };
 
-/// Gives a CHILD SA whose selectors are final its reqid before it goes into
-/// the kernel: a configured one stays, a rekey's successor keeps the one it
-/// has (one more user), a new CHILD SA gets the shared one
-/// (ChildSa::holds_shared_reqid).
+/// Gives a CHILD SA its reqid for its current selectors, before its inbound
+/// SPI is allocated and again once they are final (narrowed by the
+/// responder: then the reqid changes): a configured one stays, a rekey's
+/// successor keeps the one it has (one more user), a new CHILD SA gets the
+/// shared one (ChildSa::holds_shared_reqid).
 void claim_reqid(const IkeSa& sa, ChildSa& child, Services& services);
 /// The CHILD SA is leaving the kernel: gives its shared reqid back (once).
 void release_reqid(ChildSa& child, Services& services);
