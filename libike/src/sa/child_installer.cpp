@@ -5,6 +5,17 @@
 
 namespace ike::sa {
 
+unsigned selector_specificity(const ts::TrafficSelector& local, const ts::TrafficSelector& remote) {
+  unsigned specificity = 0;
+  for (const auto* selector : {&local, &remote}) {
+    auto prefix = selector->as_prefix();
+    specificity += prefix ? prefix->length : 0;
+    if (selector->protocol != 0) specificity += 1;
+    if (!selector->ports.is_any()) specificity += 1;
+  }
+  return specificity;
+}
+
 namespace {
 
 std::optional<UdpEncapsulation> encapsulation_for(const IkeSa& sa) {
@@ -15,14 +26,7 @@ std::optional<UdpEncapsulation> encapsulation_for(const IkeSa& sa) {
 
 /// More specific selectors win: XFRM picks the lowest priority value.
 std::uint32_t policy_priority(const ts::TrafficSelector& local, const ts::TrafficSelector& remote) {
-  unsigned specificity = 0;
-  for (const auto* selector : {&local, &remote}) {
-    auto prefix = selector->as_prefix();
-    specificity += prefix ? prefix->length : 0;
-    if (selector->protocol != 0) specificity += 1;
-    if (!selector->ports.is_any()) specificity += 1;
-  }
-  return 200000 - specificity;
+  return 200000 - selector_specificity(local, remote);
 }
 
 std::vector<PolicyRequest> policies_of(const IkeSa& sa, const ChildSa& child) {

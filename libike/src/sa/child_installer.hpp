@@ -25,6 +25,9 @@ Status install_child(IkeSa& sa, ChildSa& child, Services& services, const crypto
 Status install_child_sas(IkeSa& sa, ChildSa& child, Services& services,
                          const crypto::ChildSaKeys& keys, bool we_initiated);
 Status install_child_policies(IkeSa& sa, ChildSa& child, Services& services);
+/// How narrow a policy's selectors are (prefix bits, protocol, ports): the
+/// base of CHILD SA and trap policy priorities, narrower first.
+unsigned selector_specificity(const ts::TrafficSelector& local, const ts::TrafficSelector& remote);
 /// The two halves of install_child_sas: a CHILD rekey responder installs its
 /// outbound SA only once the initiator has the matching inbound one.
 Status install_child_inbound_sa(IkeSa& sa, ChildSa& child, Services& services,

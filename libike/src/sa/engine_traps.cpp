@@ -15,6 +15,7 @@
 
 #include <array>
 
+#include "child_installer.hpp"
 #include "engine_impl.hpp"
 #include "ike/ts/subnet_syntax.hpp"
 
@@ -33,14 +34,7 @@ std::vector<ts::TrafficSelector> resolve_side(const std::vector<ts::SelectorTemp
 /// minus the specificity; XFRM prefers the lowest value), more specific
 /// traps first among themselves.
 std::uint32_t trap_priority(const ts::TrafficSelector& local, const ts::TrafficSelector& remote) {
-  unsigned specificity = 0;
-  for (const auto* selector : {&local, &remote}) {
-    auto prefix = selector->as_prefix();
-    specificity += prefix ? prefix->length : 0;
-    if (selector->protocol != 0) specificity += 1;
-    if (!selector->ports.is_any()) specificity += 1;
-  }
-  return 300000 - specificity;
+  return 300000 - selector_specificity(local, remote);
 }
 
 std::vector<PolicyRequest> traps_of(const Connection& connection, const ChildConfig& child) {
