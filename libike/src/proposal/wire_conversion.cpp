@@ -92,16 +92,19 @@ std::string transform_problem(const wire::Transform& transform, std::uint16_t& k
   if (!key_length.problem.empty()) return key_length.problem;
   key_bits = key_length.bits.value_or(0);
   auto id = transform.id;
+  const bool takes_key_length = transform.type == TransformType::encryption && needs_key_length(id);
+  // Even a Key Length of 0 is refused here: our answer would omit it, and
+  // the initiator would then see transforms it never offered.
+  if (key_length.bits && !takes_key_length)
+    return transform_status_name(transform.type, id, 0) +
+           ": Key Length attribute not allowed for this transform";
   if (find_algorithm(transform.type, id, key_bits) != nullptr) return {};
   // NONE is a valid offer for integrity (with AEAD) and for KE (optional PFS).
   bool none_allowed =
       transform.type == TransformType::integrity || transform.type == TransformType::key_exchange;
   if (id == 0 && none_allowed && key_bits == 0) return {};
   auto name = transform_status_name(transform.type, id, 0);
-  if (transform.type == TransformType::encryption && needs_key_length(id) && key_bits == 0)
-    return name + ": Key Length attribute missing";
-  if (key_bits != 0 && !(transform.type == TransformType::encryption && needs_key_length(id)))
-    return name + ": Key Length attribute not allowed for this transform";
+  if (takes_key_length && key_bits == 0) return name + ": Key Length attribute missing";
   return transform_status_name(transform.type, id, key_bits) + ": not supported";
 }
 

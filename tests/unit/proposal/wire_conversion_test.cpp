@@ -131,6 +131,19 @@ TEST(ProposalWire, UnsupportedTransformsAreIgnoredOthersKept) {
                   "INTEG HMAC_MD5_96: not supported", "KE MODP_1536: not supported"));
 }
 
+TEST(ProposalWire, KeyLengthOfZeroOnAFixedKeyCipherIsRefused) {
+  // Found by fuzz_proposal_select: accepted, it made an answer without the
+  // attribute, which check_response then refused as not offered.
+  auto chacha_with_zero_length = encr(E::chacha20_poly1305);
+  chacha_with_zero_length.attributes.push_back({wire::kKeyLengthAttribute, true, 0, {}});
+  auto received = from_wire(wire_proposal(
+      1, ProtocolId::ike, {}, {chacha_with_zero_length, prf(P::hmac_sha2_256), ke(G::curve25519)}));
+  EXPECT_TRUE(received.supported.encryption.empty());
+  EXPECT_THAT(received.ignored,
+              ElementsAre("ENCR CHACHA20_POLY1305: Key Length attribute not allowed for this "
+                          "transform"));
+}
+
 TEST(ProposalWire, TypeOfferedButAllIgnoredIsStillOffered) {
   auto received = from_wire(wire_proposal(
       1, ProtocolId::ike, {},
