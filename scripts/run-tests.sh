@@ -21,7 +21,7 @@ scripts/check-format.sh
 step "normal build"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j "$jobs"
-(cd build && ctest --output-on-failure -j "$jobs" -L 'unit|packaging|net')
+(cd build && ctest --output-on-failure -j "$jobs" -L 'unit|packaging|net|interop')
 
 step "ESP lab kernel (user-mode Linux): kernel ESP with our binaries"
 (cd build && ctest --output-on-failure -L lab)
