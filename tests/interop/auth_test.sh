@@ -1,0 +1,395 @@
+#!/bin/bash
+# The authentication matrix of issue 5: ikev2d (west) against charon (east),
+# each case started once by `ikectl up` and once by `swanctl --initiate`:
+# PSK; ECDSA P-256 and P-384, RSA-2048 with RSASSA-PSS and with PKCS#1 v1.5
+# (RFC 7427), RSA-4096 and Ed25519 certificates; an end entity under an
+# intermediate CA (only the root trusted by the verifier, the intermediate
+# sent in a CERT payload); and refusals with AUTHENTICATION_FAILED and a
+# readable reason for a revoked certificate (CRL loaded locally) and for a
+# certificate from a CA the verifier does not trust, each on either side.
+#
+# One ikev2d and one charon for all cases; case N has its own address pair
+# (case_addresses N), identities NAME-west.example / NAME-east.example and
+# the hosts 10.1.N.1 (west's lo) / 10.2.N.1 (east's lo) as selectors. On
+# the host only the IKE SAs are checked; with ESP (the lab kernel) also the
+# CHILD SAs on both sides, a ping and a 2 MB TCP transfer through the tunnel,
+# and the SA packet and byte counters of both sides against each other.
+source "$(dirname "$0")/lib.sh"
+interop_setup auth
+
+SWANCTL_CONNECTIONS=""
+declare -a PASSING=()  # NAME:N of the cases expected to come up
+declare -a REFUSED=()  # NAME:N:WHO:REASON of the cases expected to fail
+declare -A RESULT=()   # NAME/ROLE -> pass or the reason of the failure
+
+# west_conn NAME N EXTRA: ikev2d's side of case N.
+west_conn() {
+  local name=$1 n=$2 extra=$3
+  cat >>"$WORK/west/ipsec.conf" <<CONF
+conn $name
+    left=$CASE_WEST
+    right=$CASE_EAST
+    leftid=@$name-west.example
+    rightid=@$name-east.example
+    leftsubnet=10.1.$n.1/32
+    rightsubnet=10.2.$n.1/32
+    keyingtries=1
+    auto=add
+$extra
+
+CONF
+}
+
+# east_conn NAME N LOCAL_AUTH REMOTE_AUTH [CERT]: charon's side of case N.
+east_conn() {
+  local name=$1 n=$2 local_auth=$3 remote_auth=$4 cert=${5:-}
+  SWANCTL_CONNECTIONS+="
+  $name {
+    local_addrs = $CASE_EAST
+    remote_addrs = $CASE_WEST
+    local {
+      auth = $local_auth
+      id = $name-east.example
+      ${cert:+certs = $cert.pem}
+    }
+    remote {
+      auth = $remote_auth
+      id = $name-west.example
+    }
+    children {
+      net {
+        local_ts = 10.2.$n.1/32
+        remote_ts = 10.1.$n.1/32
+      }
+    }
+  }"
+}
+
+# cert_case NAME N TYPE SIZE WEST_AUTH EAST_LOCAL_AUTH EAST_REMOTE_AUTH: a
+# root CA of TYPE/SIZE per case, west's and east's end entities under it.
+cert_case() {
+  local name=$1 n=$2 type=$3 size=$4 west_auth=$5 east_local=$6 east_remote=$7
+  case_addresses "$n"
+  pki_ca "$name-ca" "$type" "$size" "C=CH, O=ikev2d interop, CN=$name root CA"
+  pki_cert "$name-west" "$name-ca" "$type" "$size" "C=CH, O=ikev2d interop, CN=$name-west.example" \
+    "$name-west.example"
+  pki_cert "$name-east" "$name-ca" "$type" "$size" "C=CH, O=ikev2d interop, CN=$name-east.example" \
+    "$name-east.example"
+  ikev2d_ca "$name-ca"
+  ikev2d_credential "$name-west"
+  charon_ca "$name-ca"
+  charon_credential "$name-east"
+  west_conn "$name" "$n" "    leftcert=$name-west.pem
+    leftauth=$west_auth
+    rightauth=pubkey"
+  east_conn "$name" "$n" "$east_local" "$east_remote" "$name-east"
+  PASSING+=("$name:$n")
+}
+
+log "making certificates"
+: >"$WORK/west/ipsec.conf"
+: >"$WORK/west/ipsec.secrets"
+chmod 600 "$WORK/west/ipsec.secrets"
+
+# 1: PSK.
+case_addresses 1
+west_conn psk 1 "    authby=psk"
+east_conn psk 1 psk psk
+echo '@psk-west.example @psk-east.example : PSK "interop-auth-psk-0123456789"' \
+  >>"$WORK/west/ipsec.secrets"
+PASSING+=("psk:1")
+
+cert_case ecdsa256 2 ecdsa 256 pubkey pubkey pubkey
+cert_case ecdsa384 3 ecdsa 384 pubkey pubkey pubkey
+# RSA with RFC 7427 signatures; charon's constraints refuse the other
+# padding, so each case proves which one both sides used.
+cert_case rsapss 4 rsa 2048 rsa/pss-sha256 ike:rsa/pss-sha256 ike:rsa/pss-sha256
+cert_case rsapkcs1 5 rsa 2048 rsa-sha256 ike:rsa-sha256 ike:rsa-sha256
+cert_case rsa4096 6 rsa 4096 pubkey pubkey pubkey
+cert_case ed25519 7 ed25519 0 pubkey pubkey pubkey
+
+# 8: end entities under intermediate CAs, one per side, below one root that
+# both trust. charon holds its intermediate as an untrusted certificate
+# (swanctl/x509) and sends it; ikev2d holds its own in ipsec.d/cacerts (the
+# place strongSwan's ipsec.d uses for intermediates) and sends it; neither
+# has the other's intermediate, so each verifies a chain from a CERT payload.
+case_addresses 8
+pki_ca chain-root ecdsa 256 "C=CH, O=ikev2d interop, CN=chain root CA"
+pki_cert chain-west-ica chain-root ecdsa 256 "C=CH, O=ikev2d interop, CN=chain west intermediate" "" \
+  --ca
+pki_cert chain-east-ica chain-root ecdsa 256 "C=CH, O=ikev2d interop, CN=chain east intermediate" "" \
+  --ca
+pki_cert chain-west chain-west-ica ecdsa 256 "C=CH, O=ikev2d interop, CN=chain-west.example" \
+  chain-west.example
+pki_cert chain-east chain-east-ica ecdsa 256 "C=CH, O=ikev2d interop, CN=chain-east.example" \
+  chain-east.example
+ikev2d_ca chain-root
+ikev2d_ca chain-west-ica
+ikev2d_credential chain-west
+charon_ca chain-root
+cp "$WORK/pki/chain-east-ica.pem" "$CHARON_DIR/swanctl/x509/"
+charon_credential chain-east
+west_conn chain 8 "    leftcert=chain-west.pem
+    leftauth=pubkey
+    rightauth=pubkey"
+east_conn chain 8 pubkey pubkey chain-east
+PASSING+=("chain:8")
+
+# refused_case NAME N WEST_ISSUER EAST_ISSUER: end entities under the given
+# CAs (made before), everything else as a passing case.
+refused_case() {
+  local name=$1 n=$2 west_issuer=$3 east_issuer=$4
+  case_addresses "$n"
+  pki_cert "$name-west" "$west_issuer" ecdsa 256 "C=CH, O=ikev2d interop, CN=$name-west.example" \
+    "$name-west.example"
+  pki_cert "$name-east" "$east_issuer" ecdsa 256 "C=CH, O=ikev2d interop, CN=$name-east.example" \
+    "$name-east.example"
+  ikev2d_credential "$name-west"
+  charon_credential "$name-east"
+  west_conn "$name" "$n" "    leftcert=$name-west.pem
+    leftauth=pubkey
+    rightauth=pubkey"
+  east_conn "$name" "$n" pubkey pubkey "$name-east"
+}
+
+# 9, 10: a revoked certificate, the CRL loaded at the verifier only.
+pki_ca revoke-ca ecdsa 256 "C=CH, O=ikev2d interop, CN=revoke CA"
+ikev2d_ca revoke-ca
+charon_ca revoke-ca
+refused_case revokedeast 9 revoke-ca revoke-ca
+refused_case revokedwest 10 revoke-ca revoke-ca
+pki --signcrl --cacert "$WORK/pki/revoke-ca.pem" --cakey "$WORK/pki/revoke-ca.key" \
+  --cert "$WORK/pki/revokedeast-east.pem" --reason key-compromise --outform pem \
+  >"$WORK/west/ipsec.d/crls/revoke-east.crl" 2>/dev/null || fail "pki --signcrl east"
+pki --signcrl --cacert "$WORK/pki/revoke-ca.pem" --cakey "$WORK/pki/revoke-ca.key" \
+  --cert "$WORK/pki/revokedwest-west.pem" --reason key-compromise --outform pem \
+  >"$CHARON_DIR/swanctl/x509crl/revoke-west.crl" 2>/dev/null || fail "pki --signcrl west"
+REFUSED+=("revokedeast:9:west:revoked" "revokedwest:10:east:revoked")
+
+# 11, 12: a certificate from a CA only its owner trusts.
+pki_ca trusted-ca ecdsa 256 "C=CH, O=ikev2d interop, CN=trusted CA"
+pki_ca rogue-east-ca ecdsa 256 "C=CH, O=ikev2d interop, CN=rogue east CA"
+pki_ca rogue-west-ca ecdsa 256 "C=CH, O=ikev2d interop, CN=rogue west CA"
+ikev2d_ca trusted-ca
+charon_ca trusted-ca
+charon_ca rogue-east-ca
+ikev2d_ca rogue-west-ca
+refused_case wrongcaeast 11 trusted-ca rogue-east-ca
+refused_case wrongcawest 12 rogue-west-ca trusted-ca
+REFUSED+=("wrongcaeast:11:west:untrusted" "wrongcawest:12:east:untrusted")
+
+cat >"$CHARON_DIR/swanctl/swanctl.conf" <<CONF
+connections {$SWANCTL_CONNECTIONS
+}
+secrets {
+  ike-psk {
+    id-1 = psk-east.example
+    id-2 = psk-west.example
+    secret = "interop-auth-psk-0123456789"
+  }
+}
+CONF
+
+# Hosts behind each end for the tunnel (only used with ESP).
+for entry in "${PASSING[@]}"; do
+  n=${entry#*:}
+  ip -n "$NS_W" addr add "10.1.$n.1/32" dev lo
+  ip -n "$NS_E" addr add "10.2.$n.1/32" dev lo
+  ip -n "$NS_W" route add "10.2.$n.1/32" dev vw src "10.1.$n.1"
+  ip -n "$NS_E" route add "10.1.$n.1/32" dev ve src "10.2.$n.1"
+done
+
+start_daemon west
+charon_start "rsa_pss = no"
+
+# child_counters CONN: "packets_in packets_out bytes_in bytes_out" of west's
+# CHILD SA of CONN and of charon's ("W ... C ..." on one line).
+west_counters() {
+  ctl west --json status | jq -r -s --arg conn "$1" '
+    map(select(.type == "ike_sa" and .connection == $conn)) | .[0].children[0]
+    | "\(.packets_in) \(.packets_out) \(.bytes_in) \(.bytes_out)"'
+}
+charon_counters() {
+  swan --list-sas --ike "$1" --raw 2>/dev/null | tr ' ' '\n' | awk -F= '
+    $1 == "packets-in" { pi = $2 } $1 == "packets-out" { po = $2 }
+    $1 == "bytes-in" { bi = $2 } $1 == "bytes-out" { bo = $2 }
+    END { print pi + 0, po + 0, bi + 0, bo + 0 }'
+}
+
+# counters_agree CONN: what west sent, charon received, and the other way.
+counters_agree() {
+  local w c
+  read -r -a w <<<"$(west_counters "$1")"
+  read -r -a c <<<"$(charon_counters "$1")"
+  [[ ${w[1]} == "${c[0]}" && ${w[0]} == "${c[1]}" && ${w[3]} == "${c[2]}" &&
+    ${w[2]} == "${c[3]}" ]]
+}
+
+# traffic NAME N: a ping and a 2 MB TCP transfer from 10.1.N.1 to 10.2.N.1,
+# then both sides' counters agree with each other and with what was sent.
+BULK_BYTES=$((2 * 1024 * 1024))
+traffic() {
+  local name=$1 n=$2 out received w c
+  out=$(ip netns exec "$NS_W" ping -n -q -c 5 -i 0.05 -W 2 -I "10.1.$n.1" "10.2.$n.1" 2>&1) ||
+    { echo "ping: $out"; return 1; }
+  grep -q " 0% packet loss" <<<"$out" || { echo "ping: $out"; return 1; }
+  rm -f "$WORK/bulk.$n"
+  ip netns exec "$NS_E" perl -MIO::Socket::INET -e '
+    my $server = IO::Socket::INET->new(LocalAddr => $ARGV[0], LocalPort => 5001, Listen => 1,
+                                       ReuseAddr => 1) or die "listen: $!";
+    print STDERR "listening\n";
+    my $client = $server->accept or die "accept: $!";
+    my ($total, $buffer) = (0, "");
+    while ((my $got = sysread($client, $buffer, 65536)) > 0) { $total += $got }
+    print "$total\n";' "10.2.$n.1" >"$WORK/bulk.$n" 2>"$WORK/bulk.$n.err" &
+  local listener=$!
+  wait_for 5 "TCP listener on 10.2.$n.1" "grep -q listening '$WORK/bulk.$n.err'"
+  ip netns exec "$NS_W" bash -c "head -c $BULK_BYTES /dev/zero >/dev/tcp/10.2.$n.1/5001" ||
+    { kill "$listener" 2>/dev/null; echo "TCP transfer failed"; return 1; }
+  wait "$listener"
+  received=$(cat "$WORK/bulk.$n")
+  [[ $received == "$BULK_BYTES" ]] || { echo "TCP: received ${received:-nothing}"; return 1; }
+  # The last ACKs may still be on their way: poll until both sides agree.
+  for _ in $(seq 1 40); do
+    counters_agree "$name" && break
+    sleep 0.05
+  done
+  read -r -a w <<<"$(west_counters "$name")"
+  read -r -a c <<<"$(charon_counters "$name")"
+  counters_agree "$name" ||
+    { echo "counters differ: west in/out pkts ${w[0]}/${w[1]} B ${w[2]}/${w[3]}," \
+      "charon in/out pkts ${c[0]}/${c[1]} B ${c[2]}/${c[3]}"; return 1; }
+  # West sent at least the 5 pings (84 B each) and the 2 MB in IP packets.
+  ((w[1] >= 5 && w[3] >= BULK_BYTES + 5 * 84)) ||
+    { echo "west sent only ${w[1]} packets, ${w[3]} B"; return 1; }
+  echo "west out ${w[1]} pkts/${w[3]} B = charon in; charon out ${c[1]} pkts/${c[3]} B = west in"
+}
+
+# established NAME N ROLE: the checks of an established case; prints why not.
+established() {
+  local name=$1 n=$2 role=$3
+  [[ $(ike_states west) == *"$name:ESTABLISHED"* ]] || { echo "west: no IKE SA"; return 1; }
+  [[ $(charon_ike_count "$name") -eq 1 ]] || { echo "charon: no IKE SA"; return 1; }
+  has_esp || return 0
+  check_first west ike_sa '.children | length == 1 and .[0].state == "INSTALLED"' status "$name" ||
+    { echo "west: no INSTALLED CHILD SA"; return 1; }
+  [[ $(charon_child_count "$name") -eq 1 ]] || { echo "charon: no INSTALLED CHILD SA"; return 1; }
+  traffic "$name" "$n"
+}
+
+# poll SECONDS 'COMMAND': like wait_for, but only returns false on timeout.
+poll() {
+  local tries=$(($1 * 20))
+  for _ in $(seq 1 $tries); do
+    eval "$2" >/dev/null 2>&1 && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
+record() {
+  local key=$1 result=$2
+  RESULT[$key]=$result
+  log "$key: $result"
+}
+
+# bring_down NAME: no IKE SA of NAME left on either side.
+bring_down() {
+  local name=$1
+  ctl west down "$name" >/dev/null 2>&1
+  swan --terminate --ike "$name" --force --timeout 5 >/dev/null 2>&1
+  wait_for 10 "$name gone on both sides" \
+    "test -z \"\$(ike_states west | grep '^$name:')\" && test \"\$(charon_ike_count $name)\" -eq 0"
+}
+
+# AUTH_ONLY=REGEX runs only the cases whose name matches.
+selected() { [[ -z ${AUTH_ONLY:-} || $1 =~ $AUTH_ONLY ]]; }
+
+for entry in "${PASSING[@]}"; do
+  name=${entry%%:*} n=${entry#*:}
+  selected "$name" || continue
+  log "== $name: ikectl up"
+  out=$(ctl west up "$name" 2>&1)
+  if why=$(established "$name" "$n" ikectl); then
+    record "$name/ikectl" pass
+    [[ -n $why ]] && log "   $why"
+  else
+    record "$name/ikectl" "FAIL: $why"
+    echo "$out"
+  fi
+  bring_down "$name"
+
+  log "== $name: swanctl --initiate"
+  swan --initiate --ike "$name" --child net --timeout 10 >"$WORK/initiate.out" 2>&1
+  poll 5 "ike_states west | grep -q '^$name:ESTABLISHED'"
+  if why=$(established "$name" "$n" swanctl); then
+    record "$name/swanctl" pass
+    [[ -n $why ]] && log "   $why"
+  else
+    record "$name/swanctl" "FAIL: $why"
+    tail -5 "$WORK/initiate.out"
+  fi
+  bring_down "$name"
+done
+
+# Refusals. WHO is the verifier that holds the CRL / lacks the CA; REASON a
+# word its log must give.
+for entry in "${REFUSED[@]}"; do
+  IFS=: read -r name n who reason <<<"$entry"
+  selected "$name" || continue
+  log "== $name (refused by $who): ikectl up"
+  out=$(ctl west up "$name" 2>&1)
+  echo "$out" | sed 's/^/   | /'
+  why=""
+  [[ $(charon_ike_count "$name") -eq 0 ]] || why+="charon kept an IKE SA; "
+  if [[ $who == west ]]; then
+    # We refuse charon's certificate and tell charon (INFORMATIONAL with
+    # AUTHENTICATION_FAILED, RFC 7296 2.21.2).
+    grep -qi "$reason" <<<"$out" || why+="ikectl up does not say '$reason'; "
+    poll 5 "grep -q 'received AUTHENTICATION_FAILED' '$CHARON_DIR/charon.log'" ||
+      why+="charon did not receive AUTHENTICATION_FAILED; "
+  else
+    grep -q "AUTHENTICATION_FAILED" <<<"$out" || why+="ikectl up does not say AUTHENTICATION_FAILED; "
+    grep -qi "$reason" "$CHARON_DIR/charon.log" || why+="charon's log does not say '$reason'; "
+  fi
+  wait_for 5 "west without IKE SA" "test -z \"\$(ike_states west | grep '^$name:')\""
+  record "$name/ikectl" "${why:+FAIL: }${why:-pass}"
+  bring_down "$name"
+
+  log "== $name (refused by $who): swanctl --initiate"
+  lines_before=$(wc -l <"$CHARON_DIR/charon.log")
+  west_before=$(wc -l <"$WORK/west/ikev2d.log")
+  swan --initiate --ike "$name" --child net --timeout 10 >"$WORK/initiate.out" 2>&1 &&
+    why="swanctl --initiate succeeded; " || why=""
+  sleep 0.2
+  charon_new=$(tail -n +"$((lines_before + 1))" "$CHARON_DIR/charon.log")
+  west_new=$(tail -n +"$((west_before + 1))" "$WORK/west/ikev2d.log")
+  if [[ $who == west ]]; then
+    grep -q "received AUTHENTICATION_FAILED" <<<"$charon_new" ||
+      why+="charon did not receive AUTHENTICATION_FAILED; "
+    grep -qi "$reason" <<<"$west_new" || why+="ikev2d's log does not say '$reason'; "
+  else
+    grep -qi "$reason" <<<"$charon_new" || why+="charon's log does not say '$reason'; "
+  fi
+  [[ -z $(ike_states west | grep "^$name:ESTABLISHED") ]] || why+="west kept an IKE SA; "
+  record "$name/swanctl" "${why:+FAIL: }${why:-pass}"
+  bring_down "$name"
+done
+
+log "===== authentication matrix ($(has_esp && echo "ESP kernel: IKE, CHILD SAs, traffic" ||
+  echo "host: IKE SAs only"))"
+failed=0
+passed=0
+for key in $(printf '%s\n' "${!RESULT[@]}" | sort); do
+  printf '  %-22s %s\n' "$key" "${RESULT[$key]}"
+  if [[ ${RESULT[$key]} == pass ]]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+done
+log "$passed passed, $failed failed"
+# AUTH_KEEP_LOGS=DIR keeps both daemons' logs.
+if [[ -n ${AUTH_KEEP_LOGS:-} ]]; then
+  mkdir -p "$AUTH_KEEP_LOGS"
+  cp "$CHARON_DIR/charon.log" "$WORK/west/ikev2d.log" "$AUTH_KEEP_LOGS/"
+fi
+((failed == 0)) || fail "$failed cases of the authentication matrix failed"
+stop_daemon west
+log "PASS"
