@@ -1,0 +1,230 @@
+#!/bin/bash
+# IKE fragmentation (RFC 7383) between ikev2d (west) and charon (east):
+# IKE_AUTH messages carrying an RSA-4096 end entity certificate, its
+# RSA-4096 intermediate CA and an RSA-4096 signature (about 3.5 kB each way)
+# under a root CA both trust; each side sends its own intermediate, so each
+# verifies a chain received in CERT payloads.
+#   1 frag:    fragmentation on both sides (both default to 1280-byte
+#              datagrams); ikectl up and swanctl --initiate. The IKE_AUTH
+#              request and response travel as SKF fragments of at most 1280
+#              bytes and the kernel fragments nothing.
+#   2 nofrag:  fragmentation=no at ikev2d: neither side sends SKF, the large
+#              messages leave as IP fragments, and still work.
+#   3 frag at a path MTU of 1280 (the veth's), and nofrag again there.
+# Proof that fragmentation happened: charon's log ("splitting IKE message",
+# "received fragment #k of N"), ikev2d's log, a capture on the veth
+# (dumpcap/tshark: SKF payloads with Fragment Number/Total Fragments, IP
+# fragments), and the namespaces' IP counters (FragCreates, ReasmOKs).
+# Under has_esp the CHILD SAs install and a ping crosses each tunnel.
+source "$(dirname "$0")/lib.sh"
+interop_setup frag
+
+RSA_BITS=4096
+
+log "making RSA-$RSA_BITS certificates"
+pki_ca frag-root rsa $RSA_BITS "C=CH, O=ikev2d interop, CN=frag root CA"
+pki_cert frag-west-ica frag-root rsa $RSA_BITS "C=CH, O=ikev2d interop, CN=frag west intermediate" \
+  "" --ca
+pki_cert frag-east-ica frag-root rsa $RSA_BITS "C=CH, O=ikev2d interop, CN=frag east intermediate" \
+  "" --ca
+pki_cert frag-west frag-west-ica rsa $RSA_BITS "C=CH, O=ikev2d interop, CN=west.example" west.example
+pki_cert frag-east frag-east-ica rsa $RSA_BITS "C=CH, O=ikev2d interop, CN=east.example" east.example
+# ikev2d sends the intermediate it finds in ipsec.d/cacerts above its
+# certificate; charon sends the one it holds (untrusted) in swanctl/x509.
+: >"$WORK/west/ipsec.secrets"
+ikev2d_ca frag-root
+ikev2d_ca frag-west-ica
+ikev2d_credential frag-west
+charon_ca frag-root
+cp "$WORK/pki/frag-east-ica.pem" "$CHARON_DIR/swanctl/x509/"
+charon_credential frag-east
+
+# case NAME N FRAGMENTATION: ikev2d's and charon's side of a case; hosts
+# 10.21.N.1 (west) and 10.22.N.1 (east) behind the gateways.
+: >"$WORK/west/ipsec.conf"
+SWANCTL_CONNECTIONS=""
+add_case() {
+  local name=$1 n=$2 fragmentation=$3
+  case_addresses "$n"
+  cat >>"$WORK/west/ipsec.conf" <<CONF
+conn $name
+    left=$CASE_WEST
+    right=$CASE_EAST
+    leftid=@west.example
+    rightid=@east.example
+    leftcert=frag-west.pem
+    leftsubnet=10.21.$n.0/24
+    rightsubnet=10.22.$n.0/24
+    fragmentation=$fragmentation
+    auto=add
+
+CONF
+  SWANCTL_CONNECTIONS+="
+  $name {
+    local_addrs = $CASE_EAST
+    remote_addrs = $CASE_WEST
+    fragmentation = yes
+    local { auth = pubkey
+            certs = frag-east.pem
+            id = east.example }
+    remote { auth = pubkey
+             id = west.example }
+    children { net { local_ts = 10.22.$n.0/24
+                     remote_ts = 10.21.$n.0/24 } }
+  }"
+  ip -n "$NS_W" addr add "10.21.$n.1/32" dev lo
+  ip -n "$NS_E" addr add "10.22.$n.1/32" dev lo
+  ip -n "$NS_W" route add "10.22.$n.0/24" via "$EAST_ADDRESS" src "10.21.$n.1"
+  ip -n "$NS_E" route add "10.21.$n.0/24" via "$WEST_ADDRESS" src "10.22.$n.1"
+}
+add_case frag 1 yes
+add_case nofrag 2 no
+add_case frag1280 3 yes
+add_case nofrag1280 4 no
+printf 'connections {%s\n}\n' "$SWANCTL_CONNECTIONS" >"$CHARON_DIR/swanctl/swanctl.conf"
+
+start_daemon west
+charon_start
+
+# A capture of everything on the veth, read per case at the end.
+CAPTURE=$WORK/veth.pcapng
+CAPTURE_PID=""
+if command -v dumpcap >/dev/null; then
+  ip netns exec "$NS_W" dumpcap -q -i vw -w "$CAPTURE" >"$WORK/dumpcap.log" 2>&1 &
+  CAPTURE_PID=$!
+  wait_for 5 "dumpcap capturing" 'test -s "$CAPTURE"'
+fi
+stop_capture() {
+  [[ -n $CAPTURE_PID ]] || return 0
+  kill -TERM "$CAPTURE_PID" 2>/dev/null
+  wait "$CAPTURE_PID" 2>/dev/null
+  CAPTURE_PID=""
+}
+trap 'stop_capture; interop_cleanup; cleanup' EXIT
+
+# ip_counter NS FIELD: a field of the Ip: line of NS's /proc/net/snmp.
+ip_counter() {
+  ip netns exec "$1" awk -v field="$2" '$1 == "Ip:" {
+      if (!n) { for (i = 2; i <= NF; i++) name[i] = $i; n = 1; next }
+      for (i = 2; i <= NF; i++) if (name[i] == field) print $i }' /proc/net/snmp
+}
+# ip_fragments: fragments the kernel made in either namespace so far.
+ip_fragments() { echo $(($(ip_counter "$NS_W" FragCreates) + $(ip_counter "$NS_E" FragCreates))); }
+
+# charon_log_count PATTERN: lines of charon's log matching PATTERN.
+charon_log_count() { grep -c -- "$1" "$CHARON_DIR/charon.log"; }
+
+# ikev2d_log_count PATTERN: lines of west's log matching PATTERN.
+ikev2d_log_count() { grep -c -- "$1" "$WORK/west/ikev2d.log"; }
+
+declare -A RESULT=()
+
+# up_case NAME N ROLE FRAGMENTS: brings case N up (ROLE ikev2d: ikectl up;
+# charon: swanctl --initiate), checks the SAs, and that IKE_AUTH went as
+# SKF fragments (FRAGMENTS=yes) or as IP fragments (no).
+up_case() {
+  local name=$1 n=$2 role=$3 fragments=$4
+  local label="$name/$role"
+  log "$label: up"
+  local splits_before reassembled_before ipfrag_before
+  splits_before=$(charon_log_count "splitting IKE message")
+  reassembled_before=$(charon_log_count "received fragment #")
+  ipfrag_before=$(ip_fragments)
+  if [[ $role == ikev2d ]]; then
+    local out
+    out=$(ctl west up "$name" 2>&1)
+    has_esp && { [[ $out == *INSTALLED* || $out == *established* ]] || fail "$label: ikectl up: $out"; }
+  else
+    if ! swan --initiate --ike "$name" --child net --timeout 15 >"$WORK/initiate.out" 2>&1; then
+      has_esp && fail "$label: swanctl --initiate: $(cat "$WORK/initiate.out")"
+    fi
+  fi
+  wait_for 10 "$label: IKE SA on both sides" \
+    "[[ \$(ike_states west) == '$name:ESTABLISHED' && \$(charon_ike_count $name) -eq 1 ]]"
+  local splits reassembled ipfrag
+  splits=$(($(charon_log_count "splitting IKE message") - splits_before))
+  reassembled=$(($(charon_log_count "received fragment #") - reassembled_before))
+  ipfrag=$(($(ip_fragments) - ipfrag_before))
+  log "$label: charon split $splits message(s), received $reassembled fragment(s);" \
+    "the kernels made $ipfrag IP fragment(s)"
+  if [[ $fragments == yes ]]; then
+    # charon splits its one IKE_AUTH message; it receives ikev2d's as
+    # fragments; nothing is left to the kernel to fragment.
+    [[ $splits -eq 1 ]] || fail "$label: charon split $splits messages, expected its IKE_AUTH"
+    [[ $reassembled -ge 2 ]] || fail "$label: charon received $reassembled fragments from ikev2d"
+    [[ $ipfrag -eq 0 ]] || fail "$label: $ipfrag IP fragments despite IKE fragmentation"
+  else
+    [[ $splits -eq 0 && $reassembled -eq 0 ]] ||
+      fail "$label: IKE fragments without fragmentation ($splits split, $reassembled received)"
+    [[ $ipfrag -ge 4 ]] || fail "$label: only $ipfrag IP fragments for two large IKE_AUTH messages"
+  fi
+  if has_esp; then
+    wait_for 5 "$label: CHILD SA on both sides" \
+      "[[ \$(charon_child_count $name) -eq 1 ]] && ctl west status | grep -q INSTALLED"
+    ip netns exec "$NS_W" ping -c 2 -i 0.2 -W 2 -I "10.21.$n.1" "10.22.$n.1" >/dev/null ||
+      fail "$label: no ping through the tunnel"
+  fi
+  swan --terminate --ike "$name" --timeout 10 >/dev/null || fail "$label: swanctl --terminate"
+  wait_for 5 "$label: west without IKE SA" 'test -z "$(ike_states west)"'
+  RESULT[$label]=pass
+}
+
+# capture_check NAME N FRAGMENTS: what the capture shows of case N's
+# addresses: SKF fragments of IKE_AUTH both ways and no IP fragments (yes),
+# or IP fragments both ways and no SKF (no).
+capture_check() {
+  local name=$1 n=$2 fragments=$3
+  local west=10.99.1.$n east=10.99.2.$n
+  # One line per packet: source, IP length, more-fragments flag, fragment
+  # offset, exchange type, Fragment Number, Total Fragments.
+  local rows
+  rows=$(tshark -r "$CAPTURE" -o ip.defragment:FALSE \
+    -Y "ip.addr == $west && ip.addr == $east" -T fields -E separator=' ' -E occurrence=f \
+    -e ip.src -e ip.len -e ip.flags.mf -e ip.frag_offset -e isakmp.exchangetype \
+    -e isakmp.frag.number -e isakmp.frag.total 2>/dev/null)
+  [[ -n $rows ]] || fail "$name: no packets of $west <-> $east in the capture"
+  local skf_w skf_e ipfrag_w ipfrag_e largest
+  skf_w=$(awk -v a="$west" '$1 == a && $5 == 35 && $7 >= 2' <<<"$rows" | wc -l)
+  skf_e=$(awk -v a="$east" '$1 == a && $5 == 35 && $7 >= 2' <<<"$rows" | wc -l)
+  ipfrag_w=$(awk -v a="$west" '$1 == a && ($3 == 1 || $4 > 0)' <<<"$rows" | wc -l)
+  ipfrag_e=$(awk -v a="$east" '$1 == a && ($3 == 1 || $4 > 0)' <<<"$rows" | wc -l)
+  largest=$(awk 'BEGIN { m = 0 } $2 > m { m = $2 } END { print m }' <<<"$rows")
+  log "$name: capture: IKE_AUTH SKF fragments west->east $skf_w, east->west $skf_e;" \
+    "IP fragments west->east $ipfrag_w, east->west $ipfrag_e; largest IP packet $largest bytes"
+  if [[ $fragments == yes ]]; then
+    [[ $skf_w -ge 2 && $skf_e -ge 2 ]] || fail "$name: the capture lacks SKF fragments one way"
+    [[ $ipfrag_w -eq 0 && $ipfrag_e -eq 0 ]] || fail "$name: the capture holds IP fragments"
+    [[ $largest -le 1280 ]] || fail "$name: a $largest-byte packet, over the 1280-byte fragment size"
+  else
+    [[ $skf_w -eq 0 && $skf_e -eq 0 ]] || fail "$name: SKF fragments without fragmentation"
+    [[ $ipfrag_w -ge 2 && $ipfrag_e -ge 2 ]] || fail "$name: the capture lacks IP fragments one way"
+  fi
+}
+
+up_case frag 1 ikev2d yes
+up_case frag 1 charon yes
+up_case nofrag 2 ikev2d no
+up_case nofrag 2 charon no
+
+# A path MTU of exactly 1280 on the veth: IKE fragments of 1280-byte
+# datagrams still fit whole; unfragmented IKE_AUTH goes in IP fragments.
+log "veth MTU 1280"
+ip -n "$NS_W" link set vw mtu 1280
+ip -n "$NS_E" link set ve mtu 1280
+up_case frag1280 3 ikev2d yes
+up_case frag1280 3 charon yes
+up_case nofrag1280 4 charon no
+
+stop_daemon west
+[[ -n ${FRAG_DEBUG:-} ]] && cp -r "$WORK" /tmp/frag-debug
+if [[ -n $CAPTURE_PID ]]; then
+  stop_capture
+  capture_check frag 1 yes
+  capture_check nofrag 2 no
+  capture_check frag1280 3 yes
+  capture_check nofrag1280 4 no
+else
+  log "no dumpcap: the capture checks are skipped"
+fi
+for label in "${!RESULT[@]}"; do echo "$label ${RESULT[$label]}"; done | sort
+log "PASS"
