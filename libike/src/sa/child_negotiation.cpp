@@ -178,8 +178,14 @@ Result<std::uint32_t> ChildInitiator::complete(IkeSa& sa, Services& services,
                                                ByteView nonce_i, ByteView nonce_r,
                                                ByteView new_shared_secret) {
   if (const auto* refusal = wire::find_error_notify(response)) {
-    return make_error(Errc::no_proposal_chosen, "peer refused CHILD SA '" + config_->name +
-                                                    "' with " + wire::to_string(refusal->type));
+    std::string reason =
+        "peer refused CHILD SA '" + config_->name + "' with " + wire::to_string(refusal->type);
+    // Our offer, for comparing with the peer's configuration (the refusal
+    // does not say what the peer accepts).
+    if (refusal->type == wire::NotifyType::no_proposal_chosen) {
+      reason += "; we offered " + proposal::describe(sent_);
+    }
+    return make_error(Errc::no_proposal_chosen, std::move(reason));
   }
   const auto* received =
       wire::find_body<wire::SaPayload>(response, wire::PayloadType::security_association);

@@ -126,6 +126,9 @@ TEST(IkeAuthFailures, EspNoProposalChosenKeepsTheIkeSaWithoutChild) {
     expect_no_kernel_state(h.peer(side));
   }
   EXPECT_TRUE(any_event_mentions(h.a().events, "NO_PROPOSAL_CHOSEN")) << h.dump();
+  // The initiator names its offer: the refusal does not say what the peer takes.
+  EXPECT_TRUE(any_event_mentions(h.a().events, "we offered ESP:AES_GCM_16_128/NO_EXT_SEQ"))
+      << h.dump();
   EXPECT_TRUE(any_event_mentions(h.b().events, "ESP proposals")) << h.dump();
 }
 

@@ -84,9 +84,14 @@ TEST(IkeInitFailures, NoProposalChosenWhenIkeAlgorithmsDiffer) {
   // Responder: refused, logged why, kept nothing.
   EXPECT_EQ(h.b().events.count(EventKind::failed), 1u) << h.dump();
   EXPECT_TRUE(any_event_mentions(h.b().events, "NO_PROPOSAL_CHOSEN")) << h.dump();
-  // Initiator: gave up with the peer's reason.
+  // Initiator: gave up with the peer's reason and names its own offer.
   EXPECT_EQ(h.a().events.count(EventKind::failed), 1u) << h.dump();
   EXPECT_TRUE(any_event_mentions(h.a().events, "NO_PROPOSAL_CHOSEN")) << h.dump();
+  EXPECT_TRUE(any_event_mentions(
+      h.a().events, "we offered IKE:AES_CBC_128/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_3072"))
+      << h.dump();
+  // The responder's log says why: what was offered and what it accepts.
+  EXPECT_TRUE(any_event_mentions(h.b().events, "we accept AES_GCM_16_256")) << h.dump();
   expect_nothing_left(h);
   // Nothing left to retransmit.
   EXPECT_FALSE(h.next_engine_deadline());

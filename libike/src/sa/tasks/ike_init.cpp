@@ -47,7 +47,9 @@ void learn_peer_support(IkeSa& sa, const InboundMessage& in) {
 }
 
 void add_support_notifies(const IkeSa& sa, std::vector<wire::Payload>& out) {
-  if (sa.connection->fragmentation) {
+  // RFC 7383 2.3: the initiator announces fragmentation; the responder only
+  // answers an announcement with its own.
+  if (sa.connection->fragmentation && (sa.initiator || sa.peer_supports_fragmentation)) {
     out.push_back(wire::make_notify(wire::NotifyType::ikev2_fragmentation_supported));
   }
   out.push_back(wire::make_notify(
@@ -106,7 +108,13 @@ class IkeInitInitiator final : public Task {
       return retry_with_group(sa, services, *invalid_ke);
     }
     if (const auto* error = wire::find_error_notify(payloads)) {
-      return fail(sa, "IKE_SA_INIT refused by peer with " + wire::to_string(error->type));
+      std::string reason = "IKE_SA_INIT refused by peer with " + wire::to_string(error->type);
+      // The peer does not say what it accepts (RFC 7296 2.21.1): name our
+      // offer so the operator can compare it with the peer's configuration.
+      if (error->type == wire::NotifyType::no_proposal_chosen) {
+        reason += "; we offered " + proposal::describe(sent_);
+      }
+      return fail(sa, std::move(reason));
     }
     const auto* sa_payload =
         wire::find_body<wire::SaPayload>(payloads, wire::PayloadType::security_association);
