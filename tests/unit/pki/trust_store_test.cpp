@@ -99,6 +99,11 @@ TEST_F(TrustStoreTest, MissingIntermediateOrUnknownCaIsUntrusted) {
   EXPECT_NE(no_intermediate.error().reason.find("unable to get local issuer certificate"),
             std::string::npos)
       << no_intermediate.error().reason;
+  // The missing issuer is named, so the operator knows which CA to add.
+  EXPECT_NE(no_intermediate.error().reason.find("its issuer \"" + f().intermediate.cert->subject() +
+                                                "\" is not a trusted CA"),
+            std::string::npos)
+      << no_intermediate.error().reason;
 
   // Same issuer name as our root, different key: the signature gives it away.
   auto rogue = store.verify(*f().rogue_leaf.cert, {}, kAt);

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "ike/crypto/pki/auth_signature.hpp"
 #include "ike/crypto/pki/certificate.hpp"
 #include "ike/crypto/pki/identity.hpp"
 #include "ike/proposal/crypto_proposal.hpp"
@@ -64,6 +65,9 @@ struct Connection {
   /// Our certificate chain (end entity first) for pubkey authentication.
   std::vector<pki::CertificatePtr> local_certificates;
   SendCert send_certificate = SendCert::ifasked;
+  /// How we sign our AUTH with an RSA or ECDSA key (leftauth=rsa/pss-sha256,
+  /// rsa-sha256, ...); the defaults follow the peer's announced hashes.
+  pki::SignatureChoiceOptions signature;
   std::vector<proposal::CryptoProposal> ike_proposals;
   LifetimePolicy ike_lifetime{hours(3), minutes(9), 100, true};
   RetransmitPolicy retransmit;

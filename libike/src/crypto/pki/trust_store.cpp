@@ -80,6 +80,17 @@ int verify_callback(int ok, X509_STORE_CTX* ctx) {
   return 1;
 }
 
+/// OpenSSL's "unable to get local issuer certificate" does not say which
+/// issuer: name it and say why it counts as unknown, since this is what an
+/// operator sees when a peer's CA is missing from the trusted ones.
+std::string issuer_hint(int error, X509* cert) {
+  if (cert == nullptr || (error != X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY &&
+                          error != X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT))
+    return {};
+  return ": its issuer \"" + dn_to_string(X509_get_issuer_name(cert)) +
+         "\" is not a trusted CA, nor signed by one through the certificates the peer sent";
+}
+
 Errc classify(int error) {
   switch (error) {
     case X509_V_ERR_CERT_REVOKED:
@@ -212,6 +223,7 @@ Result<VerifiedChain> TrustStore::verify(const Certificate& end_entity,
     std::string reason = "certificate \"" + end_entity.subject() + "\": ";
     if (failing != end_entity.subject()) reason += "chain certificate \"" + failing + "\": ";
     reason += X509_verify_cert_error_string(error);
+    reason += issuer_hint(error, X509_STORE_CTX_get_current_cert(ctx.get()));
     clear_openssl_errors();
     return make_error(classify(error), std::move(reason));
   }
