@@ -44,6 +44,30 @@ ike::sa::SendCert send_cert(ike::config::SendCert value) {
   }
 }
 
+/// strongSwan's signature constraints on our own side (leftauth=
+/// rsa/pss-sha256, rsa-sha256, ecdsa-384-sha384): they choose how we
+/// sign. "rsa/pss" selects RSASSA-PSS; "rsa" with a hash selects PKCS #1 v1.5,
+/// as charon signs with it; the first of sha256/sha384/sha512 is the hash.
+/// Without either, RSA keys sign with PSS (RFC 8247 3.2) and the hash follows
+/// the peer's announcement.
+ike::pki::SignatureChoiceOptions signature_options(std::string_view text) {
+  ike::pki::SignatureChoiceOptions options;
+  bool rsa_pkcs1 = false;
+  while (!text.empty()) {
+    auto dash = text.find('-');
+    auto token = text.substr(0, dash);
+    text = dash == std::string_view::npos ? std::string_view() : text.substr(dash + 1);
+    if (token == "rsa/pss") options.rsa_pss = true;
+    if (token == "rsa") rsa_pkcs1 = true;
+    if (options.hash) continue;
+    if (token == "sha256") options.hash = ike::wire::HashAlgorithm::sha2_256;
+    if (token == "sha384") options.hash = ike::wire::HashAlgorithm::sha2_384;
+    if (token == "sha512") options.hash = ike::wire::HashAlgorithm::sha2_512;
+  }
+  if (rsa_pkcs1 && options.hash) options.rsa_pss = false;
+  return options;
+}
+
 bool self_signed(const ike::pki::Certificate& certificate) {
   return certificate.subject() == certificate.issuer();
 }
@@ -60,6 +84,7 @@ class AuthMapper {
     out_.local_auth = auth_class(local);
     out_.remote_auth = auth_class(remote);
     out_.send_certificate = send_cert(local.sendcert);
+    out_.signature = signature_options(local.auth.text);
     if (auto status = map_local_certificate(); !status) return status;
     if (auto status = map_remote_certificate(); !status) return status;
     if (auto status = check_remote_ca(); !status) return status;

@@ -176,7 +176,7 @@ charon_ca rogue-east-ca
 ikev2d_ca rogue-west-ca
 refused_case wrongcaeast 11 trusted-ca rogue-east-ca
 refused_case wrongcawest 12 rogue-west-ca trusted-ca
-REFUSED+=("wrongcaeast:11:west:untrusted" "wrongcawest:12:east:untrusted")
+REFUSED+=("wrongcaeast:11:west:trusted" "wrongcawest:12:east:trusted")
 
 cat >"$CHARON_DIR/swanctl/swanctl.conf" <<CONF
 connections {$SWANCTL_CONNECTIONS
@@ -333,45 +333,54 @@ for entry in "${PASSING[@]}"; do
 done
 
 # Refusals. WHO is the verifier that holds the CRL / lacks the CA; REASON a
-# word its log must give.
+# word its log must give. Only the log lines of the attempt are searched.
+log_since() { tail -n +"$(($2 + 1))" "$1"; }
+lines() { wc -l <"$1"; }
+
 for entry in "${REFUSED[@]}"; do
   IFS=: read -r name n who reason <<<"$entry"
   selected "$name" || continue
   log "== $name (refused by $who): ikectl up"
+  charon_at=$(lines "$CHARON_DIR/charon.log")
   out=$(ctl west up "$name" 2>&1)
   echo "$out" | sed 's/^/   | /'
   why=""
-  [[ $(charon_ike_count "$name") -eq 0 ]] || why+="charon kept an IKE SA; "
   if [[ $who == west ]]; then
-    # We refuse charon's certificate and tell charon (INFORMATIONAL with
-    # AUTHENTICATION_FAILED, RFC 7296 2.21.2).
+    # We refuse charon's certificate and tell charon: an INFORMATIONAL with
+    # AUTHENTICATION_FAILED (RFC 7296 2.21.2).
     grep -qi "$reason" <<<"$out" || why+="ikectl up does not say '$reason'; "
-    poll 5 "grep -q 'received AUTHENTICATION_FAILED' '$CHARON_DIR/charon.log'" ||
+    poll 5 "log_since '$CHARON_DIR/charon.log' $charon_at | grep -q 'parsed INFORMATIONAL request.*N(AUTH_FAILED)'" ||
       why+="charon did not receive AUTHENTICATION_FAILED; "
   else
     grep -q "AUTHENTICATION_FAILED" <<<"$out" || why+="ikectl up does not say AUTHENTICATION_FAILED; "
-    grep -qi "$reason" "$CHARON_DIR/charon.log" || why+="charon's log does not say '$reason'; "
+    log_since "$CHARON_DIR/charon.log" "$charon_at" | grep -qi "$reason" ||
+      why+="charon's log does not say '$reason'; "
   fi
-  wait_for 5 "west without IKE SA" "test -z \"\$(ike_states west | grep '^$name:')\""
+  poll 5 "test -z \"\$(ike_states west | grep '^$name:')\"" || why+="west kept an IKE SA; "
+  poll 5 "test \"\$(charon_ike_count $name)\" -eq 0" || why+="charon kept an IKE SA; "
   record "$name/ikectl" "${why:+FAIL: }${why:-pass}"
   bring_down "$name"
 
   log "== $name (refused by $who): swanctl --initiate"
-  lines_before=$(wc -l <"$CHARON_DIR/charon.log")
-  west_before=$(wc -l <"$WORK/west/ikev2d.log")
+  charon_at=$(lines "$CHARON_DIR/charon.log")
+  west_at=$(lines "$WORK/west/ikev2d.log")
+  why=""
   swan --initiate --ike "$name" --child net --timeout 10 >"$WORK/initiate.out" 2>&1 &&
-    why="swanctl --initiate succeeded; " || why=""
-  sleep 0.2
-  charon_new=$(tail -n +"$((lines_before + 1))" "$CHARON_DIR/charon.log")
-  west_new=$(tail -n +"$((west_before + 1))" "$WORK/west/ikev2d.log")
+    why+="swanctl --initiate succeeded; "
   if [[ $who == west ]]; then
-    grep -q "received AUTHENTICATION_FAILED" <<<"$charon_new" ||
+    # We answer IKE_AUTH with AUTHENTICATION_FAILED.
+    poll 5 "log_since '$CHARON_DIR/charon.log' $charon_at | grep -q 'received AUTHENTICATION_FAILED'" ||
       why+="charon did not receive AUTHENTICATION_FAILED; "
-    grep -qi "$reason" <<<"$west_new" || why+="ikev2d's log does not say '$reason'; "
+    poll 5 "log_since '$WORK/west/ikev2d.log' $west_at | grep -qi '$reason'" ||
+      why+="ikev2d's log does not say '$reason'; "
   else
-    grep -qi "$reason" <<<"$charon_new" || why+="charon's log does not say '$reason'; "
+    # charon refuses our certificate and tells us.
+    log_since "$CHARON_DIR/charon.log" "$charon_at" | grep -qi "$reason" ||
+      why+="charon's log does not say '$reason'; "
+    poll 5 "log_since '$WORK/west/ikev2d.log' $west_at | grep -q 'AUTHENTICATION_FAILED'" ||
+      why+="ikev2d's log does not show charon's AUTHENTICATION_FAILED; "
   fi
-  [[ -z $(ike_states west | grep "^$name:ESTABLISHED") ]] || why+="west kept an IKE SA; "
+  poll 5 "test -z \"\$(ike_states west | grep '^$name:')\"" || why+="west kept an IKE SA; "
   record "$name/swanctl" "${why:+FAIL: }${why:-pass}"
   bring_down "$name"
 done

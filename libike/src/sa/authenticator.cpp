@@ -126,7 +126,8 @@ Result<wire::AuthPayload> build_auth(IkeSa& sa, Services& services, const wire::
     return make_error(Errc::authentication_failed,
                       "no private key for connection '" + connection.name + "'");
   }
-  auto choice = pki::choose_signature(signer->key_type(), sa.peer_signature_hashes);
+  auto choice =
+      pki::choose_signature(signer->key_type(), sa.peer_signature_hashes, connection.signature);
   if (!choice) return std::move(choice).error();
   auto data = pki::build_signature_auth_data(*signer, *choice, *octets);
   if (!data) return std::move(data).error();

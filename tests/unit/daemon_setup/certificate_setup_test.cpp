@@ -56,6 +56,36 @@ class CertificateSetup : public ::testing::Test {
   FakeHost host;
 };
 
+// leftauth constraints choose how we sign (strongSwan's syntax): rsa/pss
+// for RSASSA-PSS, rsa with a hash for PKCS #1 v1.5, the first hash named.
+TEST_F(CertificateSetup, LeftauthConstraintsChooseOurSignatureScheme) {
+  using ike::wire::HashAlgorithm;
+  struct Case {
+    const char* leftauth;
+    bool rsa_pss;
+    std::optional<HashAlgorithm> hash;
+  };
+  const Case cases[] = {
+      {"pubkey", true, std::nullopt},
+      {"rsa-2048", true, std::nullopt},
+      {"rsa/pss-sha256", true, HashAlgorithm::sha2_256},
+      {"rsa/pss-sha512", true, HashAlgorithm::sha2_512},
+      {"rsa-sha256", false, HashAlgorithm::sha2_256},
+      {"rsa-2048-sha384-sha256", false, HashAlgorithm::sha2_384},
+      {"pubkey-sha384", true, HashAlgorithm::sha2_384},
+      {"ecdsa-256-sha512", true, HashAlgorithm::sha2_512},
+  };
+  tree.secrets(": ECDSA west.key\n");
+  for (const auto& c : cases) {
+    tree.conf(std::string(kNetToNet) + "\tleftauth=" + c.leftauth + "\n");
+    auto configuration = load(tree, host);
+    ASSERT_TRUE(configuration) << c.leftauth << ": " << configuration.error().reason;
+    const auto& signature = configuration->connections.front().connection->signature;
+    EXPECT_EQ(signature.rsa_pss, c.rsa_pss) << c.leftauth;
+    EXPECT_EQ(signature.hash, c.hash) << c.leftauth;
+  }
+}
+
 TEST_F(CertificateSetup, SiteToSiteConnMapsEveryPart) {
   tree.conf(kNetToNet);
   tree.secrets(": ECDSA west.key\n");

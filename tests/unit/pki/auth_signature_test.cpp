@@ -203,7 +203,7 @@ TEST(ChooseSignature, FollowsKeyAndPeerHashes) {
       {KeyType::ed25519, {H::identity}, true, AuthMethod::digital_signature, S::ed25519},
   };
   for (const auto& c : cases) {
-    auto choice = choose_signature(c.key, c.peer, {.rsa_pss = c.rsa_pss});
+    auto choice = choose_signature(c.key, c.peer, {.rsa_pss = c.rsa_pss, .hash = std::nullopt});
     ASSERT_TRUE(choice.ok()) << name(c.key) << ": " << choice.error().reason;
     EXPECT_EQ(choice->method, c.method) << name(c.key) << " " << c.peer.size();
     EXPECT_EQ(choice->scheme, c.scheme) << name(c.key) << " " << c.peer.size();
@@ -222,6 +222,34 @@ TEST(ChooseSignature, ExplainsWhenNothingFits) {
   ASSERT_FALSE(ed.ok());
   EXPECT_NE(ed.error().reason.find("RFC 8420"), std::string::npos);
   EXPECT_FALSE(choose_signature(KeyType::unsupported, no_identity).ok());
+}
+
+TEST(ChooseSignature, ConfiguredHashIsUsedOnlyWhenThePeerAnnouncedIt) {
+  using H = HashAlgorithm;
+  using S = SignatureScheme;
+  const std::vector<H> all = {H::sha2_256, H::sha2_384, H::sha2_512, H::identity};
+  // leftauth=rsa-sha384: PKCS #1 v1.5 with SHA2-384 although SHA2-256 comes first.
+  auto pkcs1 = choose_signature(KeyType::rsa, all, {.rsa_pss = false, .hash = H::sha2_384});
+  ASSERT_TRUE(pkcs1.ok()) << pkcs1.error().reason;
+  EXPECT_EQ(pkcs1->scheme, S::rsa_pkcs1_sha384);
+  auto pss = choose_signature(KeyType::rsa, all, {.rsa_pss = true, .hash = H::sha2_512});
+  ASSERT_TRUE(pss.ok()) << pss.error().reason;
+  EXPECT_EQ(pss->scheme, S::rsa_pss_sha512);
+  // An ECDSA key follows the configured hash instead of its curve's.
+  auto ecdsa = choose_signature(KeyType::ecdsa_p256, all, {.rsa_pss = true, .hash = H::sha2_384});
+  ASSERT_TRUE(ecdsa.ok()) << ecdsa.error().reason;
+  EXPECT_EQ(ecdsa->method, AuthMethod::digital_signature);
+  EXPECT_EQ(ecdsa->scheme, S::ecdsa_sha384);
+  // RFC 7427 4: a hash the peer did not announce is not used, and the
+  // reason names it.
+  const std::vector<H> sha256_only = {H::sha2_256};
+  auto missing =
+      choose_signature(KeyType::rsa, sha256_only, {.rsa_pss = false, .hash = H::sha2_384});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code, Errc::unsupported_algorithm);
+  EXPECT_NE(missing.error().reason.find("SHA2_384"), std::string::npos) << missing.error().reason;
+  EXPECT_FALSE(
+      choose_signature(KeyType::ecdsa_p256, {}, {.rsa_pss = true, .hash = H::sha2_256}).ok());
 }
 
 class AuthRoundTrip : public ::testing::TestWithParam<std::tuple<KeyType, SignatureChoice>> {};

@@ -79,8 +79,23 @@ SignatureScheme ecdsa_scheme(HashAlgorithm hash) {
   }
 }
 
-Result<SignatureChoice> choose_ecdsa(const LegacyEcdsa& legacy,
-                                     std::span<const HashAlgorithm> peer) {
+/// The configured hash when the peer announced it (RFC 7427 4: we may only
+/// use a hash it announced).
+Result<HashAlgorithm> configured_hash(HashAlgorithm wanted, std::span<const HashAlgorithm> peer) {
+  if (announced(peer, wanted)) return wanted;
+  return make_error(Errc::unsupported_algorithm,
+                    "the configuration asks for " + wire::to_string(wanted) +
+                        " signatures, which the peer did not announce in "
+                        "SIGNATURE_HASH_ALGORITHMS (RFC 7427 4)");
+}
+
+Result<SignatureChoice> choose_ecdsa(const LegacyEcdsa& legacy, std::span<const HashAlgorithm> peer,
+                                     const SignatureChoiceOptions& options) {
+  if (options.hash) {
+    auto hash = configured_hash(*options.hash, peer);
+    if (!hash) return std::move(hash).error();
+    return SignatureChoice{AuthMethod::digital_signature, ecdsa_scheme(*hash)};
+  }
   HashAlgorithm matching = hash_algorithm(legacy.scheme);
   if (announced(peer, matching))
     return SignatureChoice{AuthMethod::digital_signature, legacy.scheme};
@@ -127,17 +142,23 @@ Result<SignatureScheme> verify_legacy_ecdsa(const PublicKey& key, const LegacyEc
 
 Result<SignatureChoice> choose_signature(KeyType our_key, std::span<const HashAlgorithm> peer,
                                          const SignatureChoiceOptions& options) {
-  if (const LegacyEcdsa* legacy = legacy_by_key(our_key)) return choose_ecdsa(*legacy, peer);
+  if (const LegacyEcdsa* legacy = legacy_by_key(our_key))
+    return choose_ecdsa(*legacy, peer, options);
   switch (our_key) {
     case KeyType::rsa:
     case KeyType::rsa_pss: {
+      bool pss = options.rsa_pss || our_key == KeyType::rsa_pss;
+      if (options.hash) {
+        auto hash = configured_hash(*options.hash, peer);
+        if (!hash) return std::move(hash).error();
+        return SignatureChoice{AuthMethod::digital_signature, rsa_scheme(*hash, pss)};
+      }
       auto common = first_common_sha2(peer);
       if (!common)
         return make_error(Errc::unsupported_algorithm,
                           peer.empty() ? "peer does not support RFC 7427 signatures, and RSA "
                                          "with SHA-1 (AUTH method 1) is not offered"
                                        : "peer announced none of SHA2-256/384/512 for signatures");
-      bool pss = options.rsa_pss || our_key == KeyType::rsa_pss;
       return SignatureChoice{AuthMethod::digital_signature, rsa_scheme(*common, pss)};
     }
     case KeyType::ed25519:

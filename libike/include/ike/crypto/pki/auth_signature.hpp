@@ -11,6 +11,7 @@
 /// and the choice of method and scheme from our key and the hash algorithms
 /// the peer announced in SIGNATURE_HASH_ALGORITHMS (RFC 7427 4).
 
+#include <optional>
 #include <span>
 
 #include "ike/bytes.hpp"
@@ -33,6 +34,11 @@ struct SignatureChoiceOptions {
   /// RSA keys sign with RSASSA-PSS (RFC 8247 recommends it); false selects
   /// PKCS #1 v1.5 (strongSwan's default without rsa/pss in the config).
   bool rsa_pss = true;
+  /// The hash the configuration asks for (leftauth=rsa-sha384, ...): used
+  /// when the peer announced it, an error otherwise. Unset: the first of
+  /// SHA2-256/384/512 the peer announced (for ECDSA, the curve's own first).
+  std::optional<wire::HashAlgorithm> hash;
+  friend bool operator==(const SignatureChoiceOptions&, const SignatureChoiceOptions&) = default;
 };
 
 /// Picks method and scheme for a key of `our_key` given the peer's
@@ -45,6 +51,8 @@ struct SignatureChoiceOptions {
 ///   SHA2-256/384/512 the peer announced; without a common hash, the RFC 4754
 ///   method of the curve (9/10/11).
 /// - Ed25519: method 14; the peer must have announced Identity (RFC 8420).
+/// - options.hash (RSA, ECDSA): exactly that hash, which the peer must have
+///   announced.
 /// Errc::unsupported_algorithm with the reason when nothing fits.
 Result<SignatureChoice> choose_signature(KeyType our_key,
                                          std::span<const wire::HashAlgorithm> peer_hashes,
