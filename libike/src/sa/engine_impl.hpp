@@ -114,6 +114,9 @@ struct Engine::Impl final : IkeSaRegistry {
   std::uint64_t allocate_ike_spi() override { return allocate_spi(); }
   IkeSa* create_ike_sa(ConnectionPtr connection, bool initiator, std::uint64_t our_spi) override;
   IkeSa* find_ike_sa(std::uint32_t serial) noexcept override;
+  // --- INITIAL_CONTACT (engine_initial_contact.cpp)
+  bool has_other_ike_sa_to_peer(const IkeSa& sa) const override;
+  std::size_t drop_ike_sas_replaced_by(IkeSa& sa) override;
   /// IKE SAs a rekey created during the current input: their queued
   /// requests (moved from the old IKE SA) start once the input is handled.
   std::vector<std::uint64_t> adopted;

@@ -53,6 +53,14 @@ class IkeSaRegistry {
   virtual IkeSa* create_ike_sa(ConnectionPtr connection, bool initiator, std::uint64_t our_spi) = 0;
   /// The IKE SA with `serial`, or nullptr when it is gone or being destroyed.
   virtual IkeSa* find_ike_sa(std::uint32_t serial) noexcept = 0;
+  /// Another live IKE SA with our identity of `sa` to the same peer address:
+  /// then `sa` is not our first contact and sends no INITIAL_CONTACT.
+  virtual bool has_other_ike_sa_to_peer(const IkeSa& sa) const = 0;
+  /// INITIAL_CONTACT received on `sa` (RFC 7296 2.4, 3.10.1): the peer
+  /// restarted, so every IKE SA between the same two identities that was up
+  /// before `sa` began is stale and goes, with its CHILD SAs, without a
+  /// Delete to the peer. Returns how many went.
+  virtual std::size_t drop_ike_sas_replaced_by(IkeSa& sa) = 0;
 };
 
 /// Everything an exchange may touch besides its IKE SA; owned by the engine.

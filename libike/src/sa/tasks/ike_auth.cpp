@@ -34,6 +34,15 @@ void mark_established(IkeSa& sa, Services& services) {
                        " [" + (sa.peer_id ? sa.peer_id->to_string() : "?") + "]");
 }
 
+void drop_stale_sas_on_initial_contact(IkeSa& sa, Services& services, const InboundMessage& in) {
+  if (!services.registry || !wire::find_notify(in.payloads, wire::NotifyType::initial_contact))
+    return;
+  if (auto dropped = services.registry->drop_ike_sas_replaced_by(sa)) {
+    services.log(sa, LogLevel::info,
+                 "INITIAL_CONTACT: dropped " + std::to_string(dropped) + " stale IKE SA(s)");
+  }
+}
+
 wire::Payload payload(wire::PayloadType type, wire::PayloadBody body) {
   return wire::Payload{type, false, std::move(body)};
 }
@@ -56,6 +65,10 @@ class IkeAuthInitiator final : public Task {
     }
     for (auto& cert : our_certificates(sa))
       out.push_back(std::move(cert));
+    // Our first IKE SA with this peer: whatever it still holds of ours is
+    // stale (we restarted), RFC 7296 2.4.
+    if (services.registry && !services.registry->has_other_ike_sa_to_peer(sa))
+      out.push_back(wire::make_notify(wire::NotifyType::initial_contact));
     if (connection.remote_auth == AuthClass::pubkey) {
       if (const auto* trust = services.credentials.trust_store()) {
         auto authorities = trust->certreq_authorities();
@@ -103,6 +116,7 @@ class IkeAuthInitiator final : public Task {
     }
     mark_established(sa, services);
     forget_init_messages(sa);
+    drop_stale_sas_on_initial_contact(sa, services, in);
     if (!child_) return TaskStatus::done;
     auto our_spi = child_->spi_in();
     auto child = child_->complete(sa, services, payloads, sa.nonce_i, sa.nonce_r);
@@ -157,6 +171,9 @@ class IkeAuthResponder final : public Task {
       sa.peer_requested_certificate = true;
     }
     mark_established(sa, services);
+    // Before the CHILD SA goes in, so the new one does not meet the stale
+    // one's policies.
+    drop_stale_sas_on_initial_contact(sa, services, in);
     if (wire::find_payload(payloads, wire::PayloadType::security_association)) {
       child_ = respond_child(sa, services, payloads, sa.nonce_i, sa.nonce_r);
     }
