@@ -70,7 +70,9 @@ ike::Status Daemon::start() {
     logger_.warning(Subsystem::knl,
                     "removing leftovers of a previous run: " + removed.error().reason);
   }
-  shard_ = std::make_unique<Shard>(ike::sa::EngineSettings{}, *kernel_, *this, loaded->credentials);
+  ike::sa::EngineSettings settings;
+  settings.nat_keepalive_interval = loaded->setup.keep_alive;
+  shard_ = std::make_unique<Shard>(settings, *kernel_, *this, loaded->credentials);
   if (auto opened = open_sockets(); !opened) return opened;
   watch_kernel_events();
 

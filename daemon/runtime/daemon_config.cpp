@@ -72,6 +72,7 @@ ike::Result<std::string> Daemon::reload() {
     logger_.warning(Subsystem::cfg, warning);
   ReloadPlan plan = plan_reload(config_.connections, loaded->connections);
   apply(plan, *loaded, /*starting=*/false);
+  shard_->engine().set_nat_keepalive_interval(loaded->setup.keep_alive);
   std::string summary = plan.summary();
   // The plan points into `loaded`; moving the vector keeps its elements.
   config_ = std::move(*loaded);

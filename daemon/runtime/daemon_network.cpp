@@ -114,7 +114,15 @@ void Daemon::send_output() {
       logger_.warning(Subsystem::net, "no socket to send to " + datagram->remote.to_string());
       continue;
     }
-    if (auto sent = socket->send(datagram->local, datagram->remote, datagram->bytes); !sent) {
+    if (datagram->nat_keepalive && logger_.enabled(Subsystem::net, LogLevel::debug)) {
+      logger_.debug(Subsystem::net, "sending NAT keepalive to " + datagram->remote.to_string() +
+                                        " on " + socket->describe());
+    }
+    // RFC 3948 2.3: a keepalive is the bare 0xFF, without the non-ESP marker.
+    auto sent = datagram->nat_keepalive
+                    ? socket->send_unframed(datagram->local, datagram->remote, datagram->bytes)
+                    : socket->send(datagram->local, datagram->remote, datagram->bytes);
+    if (!sent) {
       // IKE retransmits; a lost datagram is not fatal.
       logger_.warning(Subsystem::net, sent.error().reason);
     }

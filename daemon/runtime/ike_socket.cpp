@@ -167,11 +167,22 @@ ike::Result<std::optional<ReceivedDatagram>> IkeSocket::receive() {
 
 ike::Status IkeSocket::send(const ike::sa::Endpoint& local, const ike::sa::Endpoint& remote,
                             ike::ByteView message) {
+  return send_with_marker(local, remote, nat_t_, message);
+}
+
+ike::Status IkeSocket::send_unframed(const ike::sa::Endpoint& local,
+                                     const ike::sa::Endpoint& remote, ike::ByteView payload) {
+  return send_with_marker(local, remote, false, payload);
+}
+
+ike::Status IkeSocket::send_with_marker(const ike::sa::Endpoint& local,
+                                        const ike::sa::Endpoint& remote, bool marker,
+                                        ike::ByteView message) {
   sockaddr_storage to;
   socklen_t to_length = sockaddr_of(remote, to);
   iovec parts[2];
   std::size_t part_count = 0;
-  if (nat_t_) {
+  if (marker) {
     parts[part_count++] =
         iovec{const_cast<std::uint8_t*>(kNonEspMarker.data()), kNonEspMarker.size()};
   }

@@ -57,11 +57,18 @@ class IkeSocket {
   /// then the kernel picks), with the marker on the NAT-T socket.
   ike::Status send(const ike::sa::Endpoint& local, const ike::sa::Endpoint& remote,
                    ike::ByteView message);
+  /// Sends `payload` as it is, without the marker also on the NAT-T socket:
+  /// NAT keepalives (RFC 3948 2.3).
+  ike::Status send_unframed(const ike::sa::Endpoint& local, const ike::sa::Endpoint& remote,
+                            ike::ByteView payload);
   /// Calls `handler` once when a datagram waits (or on error/cancel).
   void async_wait_readable(std::function<void(const boost::system::error_code&)> handler);
   void close();
 
  private:
+  ike::Status send_with_marker(const ike::sa::Endpoint& local, const ike::sa::Endpoint& remote,
+                               bool marker, ike::ByteView message);
+
   IkeSocket(boost::asio::ip::udp::socket socket, ike::AddressFamily family, std::uint16_t port,
             bool nat_t);
 

@@ -1,6 +1,8 @@
-// The 30 keywords strongSwan 5.9 lists as deprecated or removed
+// The keywords strongSwan 5.9 lists as deprecated or removed
 // (keywords.txt): accepted with a warning and ignored, in any section, since
-// real files carry them from IKEv1-era and Libreswan setups.
+// real files carry them from IKEv1-era and Libreswan setups. keep_alive,
+// deprecated there in favour of charon.keep_alive, is live here
+// (setup_ca_keywords.cpp): ikev2d has no strongswan.conf.
 #include "config/keyword_table.hpp"
 
 namespace ike::config::detail {
@@ -28,7 +30,6 @@ constexpr KeywordEntry kEntries[] = {
     {"crlcheckinterval", S, false, old, false, "", {}},
     {"nocrsend", S, false, old, false, "", {}},
     {"nat_traversal", S, false, old, false, "", {}},
-    {"keep_alive", S, false, old, false, "", {}},
     {"force_keepalive", S, false, old, false, "", {}},
     {"virtual_private", S, false, old, false, "", {}},
     {"pkcs11module", S, false, old, false, "", {}},

@@ -32,6 +32,8 @@ constexpr KeywordEntry kEntries[] = {
     {"cachecrls", S, false, live, true, "", on_setup(&set_yes_no<&SetupConfig::cachecrls>)},
     {"strictcrlpolicy", S, false, live, false, "",
      on_setup(&set_enum<&SetupConfig::strictcrlpolicy>)},
+    {"keep_alive", S, false, live, false, "", on_setup(&set_duration<&SetupConfig::keep_alive>)},
+    {"keep-alive", S, false, live, false, "keep_alive", {}},
     {"cacert", C, false, live, false, "", on_ca(&set_text<&CaConfig::cacert>)},
     {"crluri", C, false, live, false, "", on_ca(&set_text<&CaConfig::crluri>)},
     {"crluri1", C, false, live, false, "crluri", {}},

@@ -50,6 +50,10 @@ std::vector<ConnectionPtr> Engine::connections() const {
   return out;
 }
 
+void Engine::set_nat_keepalive_interval(Duration interval) noexcept {
+  impl_->settings.nat_keepalive_interval = interval;
+}
+
 void Engine::handle_datagram(const Datagram& datagram, MonoTime now) {
   impl_->begin_input(now, wall_now_);
   impl_->route_datagram(datagram);

@@ -140,7 +140,7 @@ struct Engine::Impl final : IkeSaRegistry {
   void send_request(IkeSa& sa, Task& task);
   void note_established(IkeSa& sa);
   void after_initiator_status(IkeSa& sa, TaskStatus status);
-  void send_datagrams(const IkeSa& sa, const std::vector<Bytes>& datagrams);
+  void send_datagrams(IkeSa& sa, const std::vector<Bytes>& datagrams);
 
   // --- answers without an IKE SA (engine_strangers.cpp)
   void respond_to_stranger(const Datagram& datagram, const wire::IkeHeader& header,
@@ -157,6 +157,9 @@ struct Engine::Impl final : IkeSaRegistry {
   void run_timers(MonoTime now);
   void on_timer(IkeSa& sa, MonoTime now);
   void give_up_on_peer(IkeSa& sa, const std::string& reason);
+  /// RFC 3948 2.3: a keepalive when `sa` is behind a NAT and was silent for
+  /// settings.nat_keepalive_interval (nat_keepalive.hpp).
+  void send_due_nat_keepalive(IkeSa& sa, MonoTime now);
   std::optional<MonoTime> next_deadline() const;
 
   // --- initiations (engine_keying_tries.cpp)

@@ -7,9 +7,10 @@
 
 namespace ike::sa {
 
-void Engine::Impl::send_datagrams(const IkeSa& sa, const std::vector<Bytes>& datagrams) {
+void Engine::Impl::send_datagrams(IkeSa& sa, const std::vector<Bytes>& datagrams) {
   for (const auto& bytes : datagrams)
     outbox.push_back(Datagram{sa.local, sa.remote, bytes});
+  if (!datagrams.empty()) sa.last_sent = services.now;
 }
 
 void Engine::Impl::start_next_request(IkeSa& sa) {

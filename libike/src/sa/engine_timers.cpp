@@ -3,6 +3,7 @@
 /// scheduled_work.cpp), and the engine's next deadline.
 
 #include "engine_impl.hpp"
+#include "nat_keepalive.hpp"
 #include "scheduled_work.hpp"
 #include "tasks/liveness.hpp"
 #include "tasks/tasks.hpp"
@@ -55,6 +56,14 @@ void Engine::Impl::on_timer(IkeSa& sa, MonoTime now) {
     return;
   }
   start_next_request(sa);
+  send_due_nat_keepalive(sa, now);
+}
+
+void Engine::Impl::send_due_nat_keepalive(IkeSa& sa, MonoTime now) {
+  auto due = nat_keepalive_due(sa, settings.nat_keepalive_interval);
+  if (!due || now < *due) return;
+  outbox.push_back(make_nat_keepalive(sa));
+  sa.last_sent = now;
 }
 
 std::optional<MonoTime> Engine::Impl::next_deadline() const {
@@ -66,6 +75,7 @@ std::optional<MonoTime> Engine::Impl::next_deadline() const {
     consider(sa->requests.deadline());
     if (sa->state != IkeState::established) consider(sa->half_open_deadline);
     consider(scheduled_deadline(*sa));
+    consider(nat_keepalive_due(*sa, settings.nat_keepalive_interval));
   }
   for (const auto& initiation : pending_initiations)
     consider(initiation.not_before);

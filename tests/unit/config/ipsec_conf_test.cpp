@@ -234,7 +234,22 @@ TEST(IpsecConf, DefaultsAreStrongSwans) {
   }
   EXPECT_EQ(config->setup.uniqueids, UniqueIds::yes);
   EXPECT_EQ(config->setup.strictcrlpolicy, CrlPolicy::no);
+  EXPECT_EQ(config->setup.keep_alive, 20s);
   EXPECT_TRUE(config->warnings.empty());
+}
+
+TEST(IpsecConf, KeepAliveSetsTheNatKeepaliveIntervalInEitherSpelling) {
+  auto strongswan = parse_ipsec_conf("config setup\n\tkeep_alive=5s\n");
+  ASSERT_TRUE(strongswan) << strongswan.error().reason;
+  EXPECT_EQ(strongswan->setup.keep_alive, 5s);
+  EXPECT_TRUE(strongswan->warnings.empty());
+  auto libreswan = parse_ipsec_conf("config setup\n\tkeep-alive=0\n");
+  ASSERT_TRUE(libreswan) << libreswan.error().reason;
+  EXPECT_EQ(libreswan->setup.keep_alive, 0s) << "0 turns keepalives off";
+  EXPECT_TRUE(libreswan->warnings.empty());
+  auto minutes = parse_ipsec_conf("config setup\n\tkeep_alive=1m\n");
+  ASSERT_TRUE(minutes) << minutes.error().reason;
+  EXPECT_EQ(minutes->setup.keep_alive, 60s);
 }
 
 TEST(IpsecConf, DefaultSectionAppliesToConnsBeforeAndAfterIt) {

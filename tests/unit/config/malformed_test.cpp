@@ -142,6 +142,8 @@ const Malformed kCases[] = {
    "ipsec.conf:2: conn a: ikedscp=46: expected six binary digits such as 101110"},
   {"BadUniqueids", "config setup\n\tuniqueids=always\n",
    "ipsec.conf:2: config setup: uniqueids=always: expected no, yes, never, replace or keep"},
+  {"BadKeepAlive", "config setup\n\tkeep_alive=often\n",
+   "ipsec.conf:2: config setup: keep_alive=often: expected a time such as 30s, 10m, 3h or 1d"},
   {"BadCharondebug", "config setup\n\tcharondebug=\"ike 2, knl loud\"\n",
    "ipsec.conf:2: config setup: charondebug=ike 2, knl loud: 'knl loud': expected SUBSYSTEM "
    "LEVEL with a level from -1 to 4"},

@@ -134,6 +134,9 @@ TEST(IkeSocket, NatTPortStripsAndAddsTheNonEspMarker) {
 
   ASSERT_TRUE((*socket)->send(received->local, peer.endpoint(), ike::Bytes{0x21}));
   EXPECT_EQ(peer.receive(), (ike::Bytes{0, 0, 0, 0, 0x21}));
+  // RFC 3948 2.3: a NAT keepalive leaves as the bare 0xFF.
+  ASSERT_TRUE((*socket)->send_unframed(received->local, peer.endpoint(), ike::Bytes{0xff}));
+  EXPECT_EQ(peer.receive(), (ike::Bytes{0xff}));
 }
 
 TEST(IkeSocket, Ipv6SocketIsV6OnlyAndReportsTheDestination) {

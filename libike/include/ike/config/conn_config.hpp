@@ -32,6 +32,9 @@ struct SetupConfig {
   /// Stored only.
   bool cachecrls = false;
   CrlPolicy strictcrlpolicy = CrlPolicy::no;
+  /// keep_alive (Libreswan: keep-alive): NAT keepalive interval of an IKE SA
+  /// behind a NAT (RFC 3948 2.3), strongSwan's charon.keep_alive; 0 disables.
+  std::chrono::seconds keep_alive{20};
   /// Where each keyword that was set came from, by keyword.
   std::map<std::string, Location> origins;
 };

@@ -25,6 +25,9 @@ struct Datagram {
   Endpoint local;
   Endpoint remote;
   Bytes bytes;
+  /// A NAT keepalive (RFC 3948 2.3, the single octet 0xFF): sent as it is,
+  /// without the non-ESP marker, from the NAT-T socket.
+  bool nat_keepalive = false;
 };
 
 }  // namespace ike::sa

@@ -54,6 +54,9 @@ struct EngineSettings {
   /// requests neither makes us a reflector nor costs unbounded memory.
   Duration invalid_spi_interval = seconds(1);
   std::size_t invalid_spi_answers = 64;
+  /// An IKE SA behind a NAT sends a NAT keepalive (RFC 3948 2.3) when it sent
+  /// the peer nothing for this long (ipsec.conf keep_alive; zero: never).
+  Duration nat_keepalive_interval = seconds(20);
 };
 
 class Engine {
@@ -79,6 +82,8 @@ class Engine {
   /// Certificates are checked for validity at this time; the daemon sets it
   /// before each input (libike reads no clock).
   void set_wall_time(WallTime wall_now) noexcept { wall_now_ = wall_now; }
+  /// EngineSettings::nat_keepalive_interval after a reload (zero: none).
+  void set_nat_keepalive_interval(Duration interval) noexcept;
 
   // --- inputs
   void handle_datagram(const Datagram& datagram, MonoTime now);

@@ -97,6 +97,8 @@ struct IkeSa {
   MonoTime created_at{};
   MonoTime established_at{};
   MonoTime last_heard{};
+  /// When we last sent the peer anything: NAT keepalives wait for silence.
+  MonoTime last_sent{};
   std::optional<MonoTime> rekey_at;
   std::optional<MonoTime> expire_at;
   std::optional<MonoTime> half_open_deadline;
