@@ -126,9 +126,11 @@ up_case() {
   local name=$1 n=$2 role=$3 fragments=$4
   local label="$name/$role"
   log "$label: up"
-  local splits_before reassembled_before ipfrag_before
+  local splits_before reassembled_before ipfrag_before our_splits_before our_reassembled_before
   splits_before=$(charon_log_count "splitting IKE message")
   reassembled_before=$(charon_log_count "received fragment #")
+  our_splits_before=$(ikev2d_log_count "IKE_AUTH .* split into [0-9]* SKF fragments")
+  our_reassembled_before=$(ikev2d_log_count "IKE_AUTH .* reassembled .* from [0-9]* SKF fragments")
   ipfrag_before=$(ip_fragments)
   if [[ $role == ikev2d ]]; then
     local out
@@ -141,21 +143,28 @@ up_case() {
   fi
   wait_for 10 "$label: IKE SA on both sides" \
     "[[ \$(ike_states west) == '$name:ESTABLISHED' && \$(charon_ike_count $name) -eq 1 ]]"
-  local splits reassembled ipfrag
+  local splits reassembled ipfrag our_splits our_reassembled
   splits=$(($(charon_log_count "splitting IKE message") - splits_before))
   reassembled=$(($(charon_log_count "received fragment #") - reassembled_before))
+  our_splits=$(($(ikev2d_log_count "IKE_AUTH .* split into [0-9]* SKF fragments") - our_splits_before))
+  our_reassembled=$(($(ikev2d_log_count "IKE_AUTH .* reassembled .* from [0-9]* SKF fragments") -
+    our_reassembled_before))
   ipfrag=$(($(ip_fragments) - ipfrag_before))
   log "$label: charon split $splits message(s), received $reassembled fragment(s);" \
+    "ikev2d split $our_splits, reassembled $our_reassembled;" \
     "the kernels made $ipfrag IP fragment(s)"
   if [[ $fragments == yes ]]; then
-    # charon splits its one IKE_AUTH message; it receives ikev2d's as
-    # fragments; nothing is left to the kernel to fragment.
+    # Each side splits its one IKE_AUTH message and reassembles the other's;
+    # nothing is left to the kernel to fragment.
     [[ $splits -eq 1 ]] || fail "$label: charon split $splits messages, expected its IKE_AUTH"
     [[ $reassembled -ge 2 ]] || fail "$label: charon received $reassembled fragments from ikev2d"
+    [[ $our_splits -eq 1 && $our_reassembled -eq 1 ]] ||
+      fail "$label: ikev2d split $our_splits and reassembled $our_reassembled IKE_AUTH messages"
     [[ $ipfrag -eq 0 ]] || fail "$label: $ipfrag IP fragments despite IKE fragmentation"
   else
-    [[ $splits -eq 0 && $reassembled -eq 0 ]] ||
-      fail "$label: IKE fragments without fragmentation ($splits split, $reassembled received)"
+    [[ $splits -eq 0 && $reassembled -eq 0 && $our_splits -eq 0 && $our_reassembled -eq 0 ]] ||
+      fail "$label: IKE fragments without fragmentation (charon $splits split, $reassembled" \
+        "received; ikev2d $our_splits split, $our_reassembled reassembled)"
     [[ $ipfrag -ge 4 ]] || fail "$label: only $ipfrag IP fragments for two large IKE_AUTH messages"
   fi
   if has_esp; then

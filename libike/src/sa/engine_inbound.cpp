@@ -115,7 +115,7 @@ void Engine::Impl::receive(IkeSa& sa, const wire::Message& message, const Datagr
     return;
   }
 
-  auto opened = open_datagram(sa, message, datagram.bytes);
+  auto opened = open_datagram(sa, services, message, datagram.bytes);
   if (!opened) {
     services.log(sa, LogLevel::warning,
                  "dropping " + wire::to_string(header.exchange) + ": " + opened.error().reason);

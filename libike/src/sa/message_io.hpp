@@ -26,9 +26,11 @@ struct OpenedPayloads {
 };
 
 /// Decrypts a received SK message, or stores an SKF fragment and returns
-/// nullopt until the message is complete. Errors are to be logged and the
-/// datagram dropped (RFC 7296 2.21.2).
-Result<std::optional<OpenedPayloads>> open_datagram(IkeSa& sa, const wire::Message& message,
-                                                    ByteView raw);
+/// nullopt until the message is complete (requests and responses are
+/// reassembled separately; fragments are refused unless fragmentation was
+/// negotiated). Errors are to be logged and the datagram dropped (RFC 7296
+/// 2.21.2). Fragments stored and messages reassembled are logged (debug).
+Result<std::optional<OpenedPayloads>> open_datagram(IkeSa& sa, Services& services,
+                                                    const wire::Message& message, ByteView raw);
 
 }  // namespace ike::sa

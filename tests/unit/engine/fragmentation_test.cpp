@@ -132,5 +132,138 @@ TEST(Fragmentation, ARetransmittedFragmentedRequestIsAnsweredOncePerRetransmissi
   EXPECT_EQ(h.b().events.count(EventKind::child_up), 1u);
 }
 
+TEST(Fragmentation, TheResponderAnnouncesFragmentationOnlyInAnswerToTheInitiator) {
+  // RFC 7383 2.3: the responder's IKEV2_FRAGMENTATION_SUPPORTED answers the
+  // initiator's; it is not sent to an initiator that did not announce it.
+  for (bool initiator_announces : {true, false}) {
+    SCOPED_TRACE(initiator_announces ? "initiator announces" : "initiator does not announce");
+    TwoPeerHarness h;
+    auto [west, east] = psk_connection_pair();
+    west->fragmentation = initiator_announces;
+    h.add_connections(west, east);
+    set_psk(h, "fragments-psk-0123456789");
+    std::optional<wire::Message> init_response;
+    h.link().set_filter([&](Side from, const TraceEntry& entry, ByteView bytes) {
+      if (from == Side::b && entry.header && entry.header->exchange == ExchangeType::ike_sa_init) {
+        auto decoded = wire::decode_message(bytes);
+        if (decoded) init_response = std::move(*decoded);
+      }
+      return LinkAction::pass;
+    });
+    ASSERT_TRUE(h.a().engine.initiate("office", "", h.now()));
+    h.deliver_all();
+    ASSERT_TRUE(init_response) << h.dump();
+    EXPECT_EQ(
+        init_response->find_notify(wire::NotifyType::ikev2_fragmentation_supported) != nullptr,
+        initiator_announces);
+    ASSERT_EQ(h.a().events.count(EventKind::child_up), 1u) << h.dump();
+    EXPECT_EQ(h.a().engine.ike_sas().front()->peer_supports_fragmentation, initiator_announces);
+    EXPECT_EQ(h.b().engine.ike_sas().front()->peer_supports_fragmentation, initiator_announces);
+  }
+}
+
+/// Everything `peer` wants to send, taken from it instead of the link.
+std::vector<sa::Datagram> take_output(HarnessPeer& peer) {
+  std::vector<sa::Datagram> out;
+  while (auto datagram = peer.engine.poll_transmit())
+    out.push_back(std::move(*datagram));
+  return out;
+}
+
+/// Hands a datagram taken with take_output() to the other peer.
+void hand_over(HarnessPeer& to, const sa::Datagram& sent, MonoTime now) {
+  to.engine.handle_datagram(sa::Datagram{sent.remote, sent.local, sent.bytes}, now);
+}
+
+/// A second CHILD config on each side whose traffic selectors (40 /24s at
+/// its initiator) need fragments at 576 bytes, in request and response.
+void add_large_child(sa::Connection& initiator, sa::Connection& responder, const char* name,
+                     const char* prefix) {
+  std::string nets;
+  for (int i = 0; i < kSubnets; ++i)
+    nets += (i ? "," : "") + std::string(prefix) + std::to_string(i) + ".0/24";
+  sa::ChildConfig mine = initiator.children.front();
+  mine.name = name;
+  mine.local_ts = *ts::parse_subnet_list(nets);
+  initiator.children.push_back(mine);
+  sa::ChildConfig theirs = responder.children.front();
+  theirs.name = name;
+  theirs.remote_ts = *ts::parse_subnet_list(std::string(prefix) + "0.0/16");
+  responder.children.push_back(theirs);
+}
+
+TEST(Fragmentation, RequestAndResponseFragmentsInterleavedAreReassembledApart) {
+  // Both peers start a CREATE_CHILD_SA at once; east's request (Message ID
+  // 0 of east's requests) and east's response to west (Message ID 2 of
+  // west's requests) reach west fragment by fragment, alternating. The two
+  // Message ID spaces are separate (RFC 7296 2.2), so are the reassemblies.
+  TwoPeerHarness h;
+  auto [west, east] = psk_connection_pair();
+  add_large_child(*west, *east, "west-many", "10.78.");
+  add_large_child(*east, *west, "east-many", "10.79.");
+  for (auto* connection : {west.get(), east.get()})
+    connection->fragment_size = kFragmentSize;
+  h.add_connections(west, east);
+  set_psk(h, "fragments-psk-0123456789");
+  ASSERT_TRUE(h.a().engine.initiate("office", "office", h.now()));
+  h.deliver_all();
+  ASSERT_EQ(h.a().events.count(EventKind::child_up), 1u) << h.dump();
+
+  ASSERT_TRUE(h.a().engine.initiate("office", "west-many", h.now()));
+  ASSERT_TRUE(h.b().engine.initiate("office", "east-many", h.now()));
+  auto west_request = take_output(h.a());
+  auto east_request = take_output(h.b());
+  ASSERT_GT(west_request.size(), 1u);
+  ASSERT_GT(east_request.size(), 1u);
+  for (const auto& datagram : west_request)
+    hand_over(h.b(), datagram, h.now());
+  auto east_response = take_output(h.b());
+  ASSERT_GT(east_response.size(), 1u) << "east answered west's request in fragments";
+  for (std::size_t i = 0; i < std::max(east_request.size(), east_response.size()); ++i) {
+    if (i < east_request.size()) hand_over(h.a(), east_request[i], h.now());
+    if (i < east_response.size()) hand_over(h.a(), east_response[i], h.now());
+  }
+  // west-many from east's response, east-many as west answers east's request.
+  EXPECT_EQ(h.a().events.count(EventKind::child_up), 3u) << h.dump();
+  auto west_response = take_output(h.a());
+  ASSERT_GT(west_response.size(), 1u) << "west answered east's request in fragments";
+  for (const auto& datagram : west_response)
+    hand_over(h.b(), datagram, h.now());
+  h.deliver_all();
+  EXPECT_EQ(h.a().events.count(EventKind::child_up), 3u) << h.dump();
+  EXPECT_EQ(h.b().events.count(EventKind::child_up), 3u) << h.dump();
+}
+
+TEST(Fragmentation, FragmentsAreRefusedWhenFragmentationWasNotNegotiated) {
+  // East has fragmentation=no, so it does not announce support and must not
+  // take SKF fragments (RFC 7383 2.3; ikev2d.conf(5)); west is made to
+  // fragment anyway, as a peer that ignores the negotiation would.
+  TwoPeerHarness h;
+  auto [west, east] = psk_connection_pair();
+  add_large_child(*west, *east, "west-many", "10.78.");
+  west->fragment_size = kFragmentSize;
+  east->fragmentation = false;
+  h.add_connections(west, east);
+  set_psk(h, "fragments-psk-0123456789");
+  ASSERT_TRUE(h.a().engine.initiate("office", "office", h.now()));
+  h.deliver_all();
+  ASSERT_EQ(h.b().events.count(EventKind::child_up), 1u) << h.dump();
+  auto* west_sa = const_cast<sa::IkeSa*>(h.a().engine.ike_sas().front());
+  ASSERT_FALSE(west_sa->peer_supports_fragmentation) << "east did not announce support";
+  west_sa->peer_supports_fragmentation = true;
+
+  ASSERT_TRUE(h.a().engine.initiate("office", "west-many", h.now()));
+  auto west_request = take_output(h.a());
+  ASSERT_GT(west_request.size(), 1u);
+  for (const auto& datagram : west_request) {
+    ASSERT_TRUE(wire::decode_message(datagram.bytes)->encrypted_fragment());
+    hand_over(h.b(), datagram, h.now());
+  }
+  EXPECT_TRUE(take_output(h.b()).empty()) << "east drops every fragment and answers nothing";
+  EXPECT_EQ(h.b().events.count(EventKind::child_up), 1u);
+  EXPECT_EQ(h.b().engine.ike_sas().front()->responses.expected_id(), 2u)
+      << "the CREATE_CHILD_SA request was never taken";
+}
+
 }  // namespace
 }  // namespace ike::test

@@ -78,7 +78,11 @@ struct IkeSa {
   /// The IKE_SA_INIT messages as sent and received, for the AUTH octets.
   Bytes init_message_ours;
   Bytes init_message_peers;
-  std::optional<wire::FragmentReassembler> reassembler;
+  /// SKF reassembly (RFC 7383 2.6), one per direction: the peer's requests
+  /// and its responses have separate Message ID spaces (RFC 7296 2.2), and
+  /// the fragments of a request may arrive between those of a response.
+  std::optional<wire::FragmentReassembler> request_reassembler;
+  std::optional<wire::FragmentReassembler> response_reassembler;
 
   // --- exchanges
   RequestWindow requests;
