@@ -124,6 +124,18 @@ add_case ke-b 33 "aes128gcm16-prfsha256-ecp384!" "aes128gcm16!" \
 add_case ke-c 34 "aes128gcm16-prfsha256-ecp384-x25519!" "aes128gcm16!" \
   "aes128gcm16-prfsha256-x25519-ecp384" "aes128gcm16"
 
+# Several proposals: charon takes only ikev2d's second one, whose group is not
+# the one of ikev2d's KE (INVALID_KE_PAYLOAD, then proposal #2).
+add_case multi-a 35 "aes256gcm16-prfsha384-x25519,aes256-sha256-modp3072!" "aes256gcm16,aes256-sha256!" \
+  "aes256-sha256-modp3072" "aes256-sha256"
+add_case multi-b 36 "aes256-sha256-modp3072!" "aes256-sha256!" \
+  "aes256gcm16-prfsha384-x25519,aes256-sha256-modp3072" "aes256gcm16,aes256-sha256"
+# Both sides' default proposals (no ike=/esp= at all; charon's "default").
+add_case defaults-a 37 "" "" default default
+add_case defaults-b 38 "" "" default default
+WEST_CONF=${WEST_CONF//$'\n'    ike=$'\n'/$'\n'}
+WEST_CONF=${WEST_CONF//$'\n'    esp=$'\n'/$'\n'}
+
 ip -n "$NS_W" -batch - <<<"$WEST_IP" || fail "west's addresses and routes"
 ip -n "$NS_E" -batch - <<<"$EAST_IP" || fail "east's addresses and routes"
 echo "$WEST_CONF" >"$WORK/west/ipsec.conf"
@@ -287,6 +299,53 @@ check_up b ke-c AES_GCM_16_128/PRF_HMAC_SHA2_256/CURVE_25519 \
   "encr-alg=AES_GCM_16,encr-keysize=128,prf-alg=PRF_HMAC_SHA2_256,dh-group=CURVE_25519" \
   AES_GCM_16_128/NO_EXT_SEQ "$GCM128_ESP_FIELDS"
 ! grep -q "ke-c.*INVALID_KE_PAYLOAD" "$WORK/west/ikev2d.log" || fail "ke-c: an INVALID_KE_PAYLOAD round"
+
+# --- several proposals, both roles: the responder's choice is proposal #2.
+AES256_SHA256_MODP3072="encr-alg=AES_CBC,encr-keysize=256,integ-alg=HMAC_SHA2_256_128,prf-alg=PRF_HMAC_SHA2_256,dh-group=MODP_3072"
+AES256_SHA256_ESP="encr-alg=AES_CBC,encr-keysize=256,integ-alg=HMAC_SHA2_256_128"
+check_up a multi-a AES_CBC_256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_3072 \
+  "$AES256_SHA256_MODP3072" AES_CBC_256/HMAC_SHA2_256_128/NO_EXT_SEQ "$AES256_SHA256_ESP"
+log_has "$WORK/west/ikev2d.log" "multi-a.*peer prefers MODP_3072 \(INVALID_KE_PAYLOAD\), retrying" "multi-a (ikev2d)"
+check_up b multi-b AES_CBC_256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_3072 \
+  "$AES256_SHA256_MODP3072" AES_CBC_256/HMAC_SHA2_256_128/NO_EXT_SEQ "$AES256_SHA256_ESP"
+
+# charon_fields NAMES: the --raw fields charon shows for ikev2d's status
+# names (AES_GCM_16_256/PRF_HMAC_SHA2_384/CURVE_25519 ...).
+charon_fields() {
+  local out="" token
+  for token in ${1//\// }; do
+    case $token in
+      AES_GCM_16_* | AES_CBC_*) out+=",encr-alg=${token%_*},encr-keysize=${token##*_}" ;;
+      CHACHA20_POLY1305) out+=",encr-alg=$token" ;;
+      HMAC_*) out+=",integ-alg=$token" ;;
+      PRF_*) out+=",prf-alg=$token" ;;
+      NO_EXT_SEQ) ;;
+      *) out+=",dh-group=$token" ;;
+    esac
+  done
+  echo "${out#,}"
+}
+
+# --- both sides' defaults, both roles: whatever is chosen, both agree.
+for name in defaults-a defaults-b; do
+  role=${name#defaults-}
+  total=$((total + 1))
+  log "case $name ($([[ $role == a ]] && echo ikectl up || echo swanctl --initiate)): both sides' default proposals"
+  if [[ $role == a ]]; then
+    ctl west up "$name" >/dev/null 2>&1
+  else
+    swan --initiate --ike "$name" --child net --timeout 10 >/dev/null 2>&1
+  fi
+  wait_up "$name"
+  log "    ikev2d: IKE $W_ALGORITHMS, ESP $W_CHILD_ALGORITHMS"
+  has_fields "$E_IKE" "$(charon_fields "$W_ALGORITHMS")" ||
+    fail "$name: ikev2d has $W_ALGORITHMS, charon: $E_IKE"
+  if has_esp; then
+    has_fields "$E_CHILD" "$(charon_fields "$W_CHILD_ALGORITHMS")" ||
+      fail "$name: ikev2d's CHILD SA has $W_CHILD_ALGORITHMS, charon: $E_CHILD"
+  fi
+  passes=$((passes + 1))
+done
 
 log "summary: $passes/$total cases pass ($(has_esp && echo "ESP: CHILD SAs and ping checked" || echo "no ESP: IKE SAs only"))"
 stop_daemon west
