@@ -81,6 +81,10 @@ void map_ike_settings(const ConnConfig& conn, const ResolvedEnds& ends, ike::sa:
       ike::LifetimePolicy{conn.ikelifetime, conn.margintime, conn.rekeyfuzz, conn.rekey};
   bool dpd = conn.dpdaction != PeerAction::none;
   out.dpd_delay = dpd ? ike::Duration(conn.dpddelay) : ike::Duration(0);
+  // Written, dpdtimeout bounds how long a liveness check goes unanswered
+  // before the peer is dead (as in Libreswan); strongSwan's IKEv2 ignores
+  // it, so its default (150 s) leaves the retransmission policy in charge.
+  if (is_written(conn, "dpdtimeout")) out.dpd_timeout = ike::Duration(conn.dpdtimeout);
   out.dpd_action = peer_gone(conn.dpdaction);
   out.keying_tries = conn.keyingtries;
   out.fragmentation = conn.fragmentation != ike::config::Fragmentation::no;

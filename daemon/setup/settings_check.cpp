@@ -177,9 +177,6 @@ class SettingsCheck {
                       "reauth=yes: IKE SAs are rekeyed (RFC 7296 2.18), not "
                       "reauthenticated");
     }
-    warn_if_written("dpdtimeout",
-                    "dpdtimeout is IKEv1-only; IKEv2 declares a peer dead when "
-                    "the retransmissions of a liveness check go unanswered");
     if (conn_.fragmentation == ike::config::Fragmentation::accept) {
       warn("fragmentation",
            "fragmentation=accept: we also fragment our own large messages "

@@ -4,6 +4,7 @@
 
 #include "engine_impl.hpp"
 #include "message_io.hpp"
+#include "tasks/liveness.hpp"
 
 namespace ike::sa {
 
@@ -50,7 +51,8 @@ void Engine::Impl::send_request(IkeSa& sa, Task& task) {
   }
   if (task.exchange() == wire::ExchangeType::ike_sa_init) sa.init_message_ours = datagrams->front();
   send_datagrams(sa, *datagrams);
-  sa.requests.sent(std::move(*datagrams), services.now, sa.connection->retransmit);
+  // A liveness check may give up sooner than other requests (dpdtimeout).
+  sa.requests.sent(std::move(*datagrams), services.now, request_retransmit_policy(sa));
 }
 
 void Engine::Impl::after_initiator_status(IkeSa& sa, TaskStatus status) {

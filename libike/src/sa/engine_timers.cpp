@@ -37,7 +37,8 @@ void Engine::Impl::on_timer(IkeSa& sa, MonoTime now) {
     destroy_sa(sa, "half-open IKE SA timed out");
     return;
   }
-  switch (sa.requests.on_timer(now, sa.connection->retransmit)) {
+  auto policy = request_retransmit_policy(sa);
+  switch (sa.requests.on_timer(now, policy)) {
     case RequestWindow::TimerOutcome::nothing:
       break;
     case RequestWindow::TimerOutcome::retransmit:
@@ -48,7 +49,7 @@ void Engine::Impl::on_timer(IkeSa& sa, MonoTime now) {
     case RequestWindow::TimerOutcome::give_up:
       give_up_on_peer(sa, "peer did not answer request " +
                               std::to_string(*sa.requests.in_flight_id()) + " after " +
-                              std::to_string(sa.connection->retransmit.tries) + " retransmissions");
+                              std::to_string(policy.tries) + " retransmissions");
       return;
   }
   if (auto reason = run_scheduled_work(sa, services)) {

@@ -47,7 +47,8 @@ TEST_F(Mapping, StrongSwanDefaults) {
   EXPECT_EQ(child.lifetime.lifetime, ike::hours(1));
   EXPECT_EQ(child.lifetime.margin, ike::minutes(9));
   EXPECT_EQ(c->keying_tries, 3u);
-  EXPECT_EQ(c->dpd_delay, ike::Duration(0));  // dpdaction=none: no liveness checks
+  EXPECT_EQ(c->dpd_delay, ike::Duration(0));    // dpdaction=none: no liveness checks
+  EXPECT_EQ(c->dpd_timeout, ike::Duration(0));  // unwritten: retransmissions decide
   EXPECT_EQ(c->dpd_action, PeerGoneAction::clear);
   EXPECT_TRUE(c->fragmentation);
   EXPECT_FALSE(c->force_encapsulation);
@@ -146,7 +147,7 @@ TEST_F(Mapping, AcceptedButNotActedOnIsAWarningWithItsLine) {
       "\tcompress=yes\n"          // 5
       "\tmobike=yes\n"            // 6
       "\treauth=yes\n"            // 7
-      "\tdpdtimeout=60s\n"        // 8
+      "\tinactivity=60s\n"        // 8
       "\tlifebytes=1000000\n"     // 9
       "\tleftsourceip=%config\n"  // 10
       "\tfragmentation=accept\n"  // 11
@@ -156,7 +157,7 @@ TEST_F(Mapping, AcceptedButNotActedOnIsAWarningWithItsLine) {
   auto conf = (tree.root() / "ipsec.conf").string();
   for (const auto& expected :
        {conf + ":5: conn a: compress=yes", conf + ":6: conn a: mobike=yes",
-        conf + ":7: conn a: reauth=yes", conf + ":8: conn a: dpdtimeout",
+        conf + ":7: conn a: reauth=yes", conf + ":8: conn a: inactivity",
         conf + ":9: conn a: lifebytes", conf + ":10: conn a: leftsourceip",
         conf + ":11: conn a: fragmentation=accept", conf + ":12: conn a: deprecated keyword 'pfs'",
         conf + ":13: conn a: leftfirewall=yes"}) {
@@ -164,6 +165,14 @@ TEST_F(Mapping, AcceptedButNotActedOnIsAWarningWithItsLine) {
                                                       << all_warnings(configuration);
   }
   EXPECT_TRUE(c->fragmentation);
+}
+
+TEST_F(Mapping, WrittenDpdtimeoutBoundsTheLivenessCheckWithoutAWarning) {
+  const auto* c = load_conn("\tdpdaction=clear\n\tdpddelay=2s\n\tdpdtimeout=4s\n");
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->dpd_delay, ike::seconds(2));
+  EXPECT_EQ(c->dpd_timeout, ike::seconds(4));
+  EXPECT_FALSE(has_warning(configuration, "dpdtimeout")) << all_warnings(configuration);
 }
 
 TEST_F(Mapping, ProposalRemarksBecomeWarnings) {

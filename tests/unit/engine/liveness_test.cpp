@@ -116,6 +116,64 @@ TEST(Liveness, DeadPeerIsDetectedAfterDpdDelayPlusTheRetransmissions) {
   EXPECT_EQ(h.link().sent_by(Side::a, ExchangeType::ike_sa_init, false).size(), 1u);
 }
 
+/// Brings up "office" with west's dpd_timeout set.
+void establish_with_dpd_timeout(TwoPeerHarness& h, Duration dpd_timeout) {
+  auto [west, east] = psk_connection_pair();
+  west->dpd_timeout = dpd_timeout;
+  h.add_connections(west, east);
+  set_psk(h, "liveness-psk-0123456789");
+  ASSERT_TRUE(h.a().engine.initiate("office", "", h.now()));
+  ASSERT_EQ(h.deliver_all(), 4u);
+  ASSERT_EQ(h.a().events.count(EventKind::child_up), 1u) << h.dump();
+}
+
+TEST(Liveness, DpdTimeoutGivesUpOnTheCheckThatLongAfterItsFirstSend) {
+  TwoPeerHarness h;
+  establish_with_dpd_timeout(h, seconds(4));
+  auto established = h.now();
+  kill_peer_and_wait(h);
+  // 30 s of silence, then the check and its five retransmissions squeezed
+  // into 4 s: the initial wait (4 s x 4/165.061 = 96.9 ms) is rounded down
+  // to whole milliseconds, so the total falls short by up to 1 ms x 41.3
+  // (the sum of the back-off factors).
+  auto detected = h.now() - established - seconds(30);
+  EXPECT_LE(detected, seconds(4));
+  EXPECT_GE(detected, seconds(4) - milliseconds(42));
+  auto checks = liveness_requests(h, Side::a);
+  ASSERT_EQ(checks.size(), 6u) << h.dump();
+  for (std::size_t i = 2; i < checks.size(); ++i) {
+    // The back-off is kept: every wait longer than the one before.
+    EXPECT_GT(checks[i].sent_at - checks[i - 1].sent_at,
+              checks[i - 1].sent_at - checks[i - 2].sent_at);
+  }
+  EXPECT_EQ(h.a().events.count(EventKind::ike_down), 1u) << h.dump();
+  EXPECT_TRUE(any_event_mentions(h.a().events, "dpd_action=clear")) << h.dump();
+  EXPECT_TRUE(h.a().engine.ike_sas().empty());
+  EXPECT_TRUE(h.a().kernel.sas.empty());
+  EXPECT_TRUE(h.a().kernel.policies.empty());
+}
+
+TEST(Liveness, DpdTimeoutLongerThanTheRetransmissionsChangesNothing) {
+  TwoPeerHarness h;
+  establish_with_dpd_timeout(h, seconds(600));
+  auto established = h.now();
+  kill_peer_and_wait(h);
+  EXPECT_EQ(h.now() - established, seconds(30) + give_up_after(RetransmitPolicy{}));
+}
+
+TEST(Liveness, DpdTimeoutDoesNotShortenOtherRequests) {
+  TwoPeerHarness h;
+  establish_with_dpd_timeout(h, seconds(4));
+  // A CHILD rekey into a dead link: an ordinary request, 165 s of
+  // retransmissions before the peer is given up.
+  h.link().set_down(true);
+  auto started = h.now();
+  ASSERT_TRUE(h.a().engine.rekey("office", false, h.now()));
+  ASSERT_TRUE(h.run_until([&] { return h.a().engine.ike_sas().empty(); }, minutes(10))) << h.dump();
+  EXPECT_EQ(h.now() - started, give_up_after(RetransmitPolicy{}));
+  EXPECT_TRUE(liveness_requests(h, Side::a).empty()) << h.dump();
+}
+
 TEST(Liveness, HoldRecordsTheTrapHookAndRemovesTheSas) {
   TwoPeerHarness h;
   establish(h, PeerGoneAction::hold);

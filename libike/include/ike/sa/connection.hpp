@@ -73,6 +73,10 @@ struct Connection {
   RetransmitPolicy retransmit;
   /// 0 disables liveness checks.
   Duration dpd_delay = seconds(30);
+  /// dpdtimeout: a liveness check is given up (the peer is dead) this long
+  /// after it was first sent, its retransmissions spread over that time with
+  /// the usual back-off. Zero: `retransmit` alone decides (165 s by default).
+  Duration dpd_timeout = Duration::zero();
   PeerGoneAction dpd_action = PeerGoneAction::clear;
   /// Tries of the whole negotiation before giving up (0 = forever).
   std::uint32_t keying_tries = 3;

@@ -56,6 +56,31 @@ std::optional<MonoTime> liveness_due(const IkeSa& sa) {
   return sa.last_heard + sa.connection->dpd_delay;
 }
 
+RetransmitPolicy liveness_retransmit_policy(const Connection& connection) {
+  auto policy = connection.retransmit;
+  auto limit = connection.dpd_timeout;
+  auto total = give_up_after(policy);
+  if (limit <= Duration::zero() || total <= limit) return policy;
+  // Every wait is proportional to initial_timeout (and capped by
+  // max_timeout), so scaling both scales the total.
+  double factor = static_cast<double>(limit.count()) / static_cast<double>(total.count());
+  auto scale = [factor](Duration d) {
+    return Duration(static_cast<Duration::rep>(static_cast<double>(d.count()) * factor));
+  };
+  policy.initial_timeout = std::max(scale(policy.initial_timeout), Duration(1));
+  if (policy.max_timeout > Duration::zero()) {
+    policy.max_timeout = std::max(scale(policy.max_timeout), Duration(1));
+  }
+  return policy;
+}
+
+RetransmitPolicy request_retransmit_policy(const IkeSa& sa) {
+  if (sa.active && dynamic_cast<const LivenessInitiator*>(sa.active.get())) {
+    return liveness_retransmit_policy(*sa.connection);
+  }
+  return sa.connection->retransmit;
+}
+
 void schedule_liveness_check(IkeSa& sa, Services& services) {
   auto due = liveness_due(sa);
   if (due && services.now >= *due) sa.queued.push_back(make_liveness_initiator());

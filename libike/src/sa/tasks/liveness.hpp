@@ -9,6 +9,7 @@
 #include <optional>
 #include <vector>
 
+#include "ike/sa/retransmission.hpp"
 #include "ike/sa/task.hpp"
 
 namespace ike::sa {
@@ -24,6 +25,16 @@ std::optional<MonoTime> liveness_due(const IkeSa& sa);
 
 /// Queues a liveness check if one is due at `services.now`.
 void schedule_liveness_check(IkeSa& sa, Services& services);
+
+/// The retransmissions of a liveness check: the connection's policy, its
+/// waits scaled down so that the check is given up dpd_timeout after the
+/// first send when that is shorter than the policy's own give-up time
+/// (Connection::dpd_timeout; zero leaves the policy as it is).
+RetransmitPolicy liveness_retransmit_policy(const Connection& connection);
+
+/// The policy for the request `sa` has in flight (or is about to send):
+/// liveness_retransmit_policy for a liveness check, else the connection's.
+RetransmitPolicy request_retransmit_policy(const IkeSa& sa);
 
 /// What the engine does after it gave up on an established peer.
 struct DeadPeerPlan {
