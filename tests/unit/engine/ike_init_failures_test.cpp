@@ -185,6 +185,40 @@ TEST_P(InvalidKeForeignGroup, InitiatorGivesUpInsteadOfRetrying) {
 // 21 = ecp521 (never proposed); 31 = x25519 (the group already sent).
 INSTANTIATE_TEST_SUITE_P(Groups, InvalidKeForeignGroup, ::testing::Values(21, 31));
 
+// RFC 7296 1.3: one retry per group. A responder that, after our retry with
+// its group, asks for the group we sent first would otherwise make us
+// alternate between the two without end.
+TEST(IkeInitFailures, InvalidKePayloadBackToAGroupAlreadySentFails) {
+  TwoPeerHarness h;
+  auto [west, east] = psk_connection_pair();
+  west->ike_proposals = ike("aes128-sha256-x25519-ecp256");
+  h.add_connections(west, east);
+  h.link().set_down(Side::a, true);  // b never sees the requests; we answer them
+  ASSERT_TRUE(h.a().engine.initiate("office", "", h.now()));
+  auto answer_last_request = [&h](std::uint16_t group) {
+    h.collect();
+    auto requests = h.link().sent_by(Side::a, ExchangeType::ike_sa_init, false);
+    ASSERT_FALSE(requests.empty());
+    h.a().engine.handle_datagram(sa::Datagram{sa::Endpoint{*IpAddress::parse("10.77.0.2"), 500},
+                                              sa::Endpoint{*IpAddress::parse("10.77.0.1"), 500},
+                                              invalid_ke_response(requests.back(), group)},
+                                 h.now());
+    h.collect();
+  };
+  answer_last_request(19);  // ecp256: proposed, not sent yet -> retried
+  auto requests = h.link().sent_by(Side::a, ExchangeType::ike_sa_init, false);
+  ASSERT_EQ(requests.size(), 2u) << h.dump();
+
+  answer_last_request(31);  // x25519: the group of our first KE
+  EXPECT_EQ(h.link().sent_by(Side::a, ExchangeType::ike_sa_init, false).size(), 2u)
+      << "no third request expected\n"
+      << h.dump();
+  EXPECT_TRUE(h.a().engine.ike_sas().empty()) << h.dump();
+  EXPECT_EQ(h.a().events.count(EventKind::failed), 1u) << h.dump();
+  EXPECT_TRUE(any_event_mentions(h.a().events, "CURVE_25519 which we already sent")) << h.dump();
+  EXPECT_FALSE(h.next_engine_deadline());
+}
+
 TEST(IkeInitFailures, InvalidKePayloadWithoutGroupDataFails) {
   TwoPeerHarness h;
   auto [west, east] = psk_connection_pair();

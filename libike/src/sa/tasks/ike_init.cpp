@@ -3,6 +3,7 @@
 /// signature hash support; the initiator retries with a COOKIE or with the
 /// group named in INVALID_KE_PAYLOAD.
 
+#include <algorithm>
 #include <memory>
 
 #include "../ike_keys.hpp"
@@ -82,6 +83,9 @@ class IkeInitInitiator final : public Task {
       if (!created) return fail(sa, "key exchange: " + created.error().reason);
       key_exchange_ = std::move(*created);
     }
+    if (std::find(sent_groups_.begin(), sent_groups_.end(), *group) == sent_groups_.end()) {
+      sent_groups_.push_back(*group);
+    }
     if (!cookie_.empty()) out.push_back(wire::make_notify(wire::NotifyType::cookie, cookie_));
     sent_ = proposal::to_sa_payload(proposals_, {});
     out.push_back(wire::Payload{wire::PayloadType::security_association, false, sent_});
@@ -150,8 +154,11 @@ class IkeInitInitiator final : public Task {
   TaskStatus retry_with_group(IkeSa& sa, Services& services, const wire::NotifyPayload& notify) {
     if (notify.data.size() != 2) return fail(sa, "INVALID_KE_PAYLOAD without a 2-byte group");
     auto group = static_cast<wire::KeGroup>(notify.data[0] << 8 | notify.data[1]);
-    // Only a group we proposed ourselves, and only once per group (RFC 7296 1.3).
-    if (key_exchange_ && group == key_exchange_->group()) {
+    // Only a group we proposed ourselves, and only once per group (RFC 7296
+    // 1.3): a responder (or an off-path forger: these notifies are not
+    // authenticated, 2.21.1) naming group after group, or going back to one
+    // we already sent, would otherwise keep us exchanging without end.
+    if (std::find(sent_groups_.begin(), sent_groups_.end(), group) != sent_groups_.end()) {
       return fail(sa, "peer asks for " + wire::to_string(group) + " which we already sent");
     }
     if (!proposal::promote_ke_group(proposals_, group)) {
@@ -170,6 +177,8 @@ class IkeInitInitiator final : public Task {
 
   std::vector<proposal::CryptoProposal> proposals_;
   std::unique_ptr<crypto::KeyExchange> key_exchange_;
+  // The groups of the KE payloads sent so far, each at most once.
+  std::vector<wire::KeGroup> sent_groups_;
   wire::SaPayload sent_;
   Bytes cookie_;
   int cookie_rounds_ = 0;
