@@ -106,7 +106,7 @@ TEST(KeyingTries, RefusedAttemptsAreRetriedAfterTheRetryDelay) {
   EXPECT_EQ(groups[1][0].sent_at - groups[0][0].sent_at, defaults.keying_retry_delay);
   EXPECT_EQ(groups[2][0].sent_at - groups[1][0].sent_at, defaults.keying_retry_delay);
   EXPECT_EQ(h.a().events.count(EventKind::failed), 1u) << h.dump();
-  EXPECT_EQ(events_mentioning(h.a().events, "NO_PROPOSAL_CHOSEN; trying again"), 2u) << h.dump();
+  EXPECT_EQ(events_mentioning(h.a().events, "MODP_3072; trying again"), 2u) << h.dump();
 }
 
 TEST(KeyingTries, AuthenticationFailedCountsAsAFailedAttempt) {
