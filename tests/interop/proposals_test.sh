@@ -133,6 +133,13 @@ add_case multi-b 36 "aes256-sha256-modp3072!" "aes256-sha256!" \
 # Both sides' default proposals (no ike=/esp= at all; charon's "default").
 add_case defaults-a 37 "" "" default default
 add_case defaults-b 38 "" "" default default
+# A PFS group in the ESP proposals: IKE_AUTH carries no KE, so the first
+# CHILD SA goes without it (RFC 7296 1.2); PFS itself (CREATE_CHILD_SA) is
+# the lifecycle test's.
+add_case pfs-a 39 "aes128gcm16-prfsha256-x25519!" "aes128gcm16-ecp256!" \
+  "aes128gcm16-prfsha256-curve25519" "aes128gcm16-ecp256"
+add_case pfs-b 40 "aes128gcm16-prfsha256-x25519!" "aes128gcm16-ecp256!" \
+  "aes128gcm16-prfsha256-curve25519" "aes128gcm16-ecp256"
 WEST_CONF=${WEST_CONF//$'\n'    ike=$'\n'/$'\n'}
 WEST_CONF=${WEST_CONF//$'\n'    esp=$'\n'/$'\n'}
 
@@ -308,6 +315,14 @@ check_up a multi-a AES_CBC_256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_3072 \
 log_has "$WORK/west/ikev2d.log" "multi-a.*peer prefers MODP_3072 \(INVALID_KE_PAYLOAD\), retrying" "multi-a (ikev2d)"
 check_up b multi-b AES_CBC_256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_3072 \
   "$AES256_SHA256_MODP3072" AES_CBC_256/HMAC_SHA2_256_128/NO_EXT_SEQ "$AES256_SHA256_ESP"
+
+# --- a PFS group configured on both sides, both roles: the first CHILD SA
+# comes up without one.
+GCM128_X25519_FIELDS="encr-alg=AES_GCM_16,encr-keysize=128,prf-alg=PRF_HMAC_SHA2_256,dh-group=CURVE_25519"
+check_up a pfs-a AES_GCM_16_128/PRF_HMAC_SHA2_256/CURVE_25519 "$GCM128_X25519_FIELDS" \
+  AES_GCM_16_128/NO_EXT_SEQ "$GCM128_ESP_FIELDS"
+check_up b pfs-b AES_GCM_16_128/PRF_HMAC_SHA2_256/CURVE_25519 "$GCM128_X25519_FIELDS" \
+  AES_GCM_16_128/NO_EXT_SEQ "$GCM128_ESP_FIELDS"
 
 # charon_fields NAMES: the --raw fields charon shows for ikev2d's status
 # names (AES_GCM_16_256/PRF_HMAC_SHA2_384/CURVE_25519 ...).
