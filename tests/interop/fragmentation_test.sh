@@ -11,6 +11,9 @@
 #   2 nofrag:  fragmentation=no at ikev2d: neither side sends SKF, the large
 #              messages leave as IP fragments, and still work.
 #   3 frag at a path MTU of 1280 (the veth's), and nofrag again there.
+#   5 fraglost: the first IKE_AUTH fragments of ikev2d are lost, as
+#              initiator (it retransmits them all) and as responder (charon
+#              retransmits; ikev2d resends its answer once per retransmission).
 # Proof that fragmentation happened: charon's log ("splitting IKE message",
 # "received fragment #k of N"), ikev2d's log, a capture on the veth
 # (dumpcap/tshark: SKF payloads with Fragment Number/Total Fragments, IP
@@ -81,6 +84,7 @@ add_case frag 1 yes
 add_case nofrag 2 no
 add_case frag1280 3 yes
 add_case nofrag1280 4 no
+add_case fraglost 5 yes
 printf 'connections {%s\n}\n' "$SWANCTL_CONNECTIONS" >"$CHARON_DIR/swanctl/swanctl.conf"
 
 start_daemon west
@@ -185,12 +189,11 @@ capture_check() {
   local name=$1 n=$2 fragments=$3
   local west=10.99.1.$n east=10.99.2.$n
   # One line per packet: source, IP length, more-fragments flag, fragment
-  # offset, exchange type, Fragment Number, Total Fragments.
+  # offset, exchange type, Fragment Number, Total Fragments (capture.rows
+  # has the destination second).
   local rows
-  rows=$(tshark -r "$CAPTURE" -o ip.defragment:FALSE \
-    -Y "ip.addr == $west && ip.addr == $east" -T fields -E separator=' ' -E occurrence=f \
-    -e ip.src -e ip.len -e ip.flags.mf -e ip.frag_offset -e isakmp.exchangetype \
-    -e isakmp.frag.number -e isakmp.frag.total 2>/dev/null)
+  rows=$(awk -v a="$west" -v b="$east" '($1 == a && $2 == b) || ($1 == b && $2 == a)' \
+    "$WORK/capture.rows" | cut -d' ' -f1,3-)
   [[ -n $rows ]] || fail "$name: no packets of $west <-> $east in the capture"
   local skf_w skf_e ipfrag_w ipfrag_e largest
   skf_w=$(awk -v a="$west" '$1 == a && $5 == 35 && $7 >= 2' <<<"$rows" | wc -l)
@@ -215,6 +218,62 @@ up_case frag 1 charon yes
 up_case nofrag 2 ikev2d no
 up_case nofrag 2 charon no
 
+# tx_dropped NS DEV: datagrams DEV dropped on sending (a veth drops what
+# exceeds its peer's MTU).
+tx_dropped() { ip -n "$1" -s -j link show "$2" | jq '.[0].stats64.tx.dropped'; }
+
+# lose_fragments NS DEV PEER_NS PEER_DEV COMMAND...: runs COMMAND in the
+# background with PEER_DEV's MTU at 1200, so the 1280-byte IKE fragments
+# DEV sends are lost while IKE_SA_INIT passes; the MTU is back at 1500 once
+# DEV has dropped some.
+lose_fragments() {
+  local ns=$1 dev=$2 peer_ns=$3 peer_dev=$4
+  shift 4
+  local before
+  before=$(tx_dropped "$ns" "$dev")
+  ip -n "$peer_ns" link set "$peer_dev" mtu 1200
+  "$@" >"$WORK/lost.out" 2>&1 &
+  local pid=$!
+  wait_for 10 "IKE fragments dropped by $dev" "test \$(tx_dropped $ns $dev) -gt $before"
+  ip -n "$peer_ns" link set "$peer_dev" mtu 1500
+  wait "$pid"
+  log "$dev dropped $(($(tx_dropped "$ns" "$dev") - before)) datagram(s)"
+}
+
+# A lost fragment loses the message (RFC 7383 2.6.1): ikev2d retransmits
+# every fragment of its request and charon reassembles the retransmission.
+log "fraglost/ikev2d: ikev2d's IKE_AUTH fragments lost once"
+lose_fragments "$NS_W" vw "$NS_E" ve ctl west up fraglost
+wait_for 10 "fraglost/ikev2d: IKE SA on both sides" \
+  "[[ \$(ike_states west) == 'fraglost:ESTABLISHED' && \$(charon_ike_count fraglost) -eq 1 ]]"
+grep -q "fraglost.*retransmitting request 1" "$WORK/west/ikev2d.log" ||
+  fail "fraglost/ikev2d: ikev2d did not retransmit its IKE_AUTH request"
+[[ $(grep -c "fraglost.*IKE_AUTH request 1: .* split into" "$WORK/west/ikev2d.log") -eq 1 ]] ||
+  fail "fraglost/ikev2d: the retransmission was split anew instead of resending the fragments"
+swan --terminate --ike fraglost --timeout 10 >/dev/null || fail "fraglost: swanctl --terminate"
+wait_for 5 "fraglost: west without IKE SA" 'test -z "$(ike_states west)"'
+RESULT[fraglost/ikev2d]=pass
+
+# ikev2d's fragmented answer is lost: charon retransmits its request, and
+# ikev2d resends the whole answer once per retransmission, on fragment 1
+# only (RFC 7383 2.6.1), not once per fragment.
+log "fraglost/charon: ikev2d's IKE_AUTH response fragments lost once"
+resent_before=$(ikev2d_log_count "retransmitted request 1, sending the cached response")
+retransmits_before=$(charon_log_count "retransmit [0-9]* of request with message ID 1")
+lose_fragments "$NS_W" vw "$NS_E" ve \
+  swan --initiate --ike fraglost --child net --timeout 20
+wait_for 15 "fraglost/charon: IKE SA on both sides" \
+  "[[ \$(ike_states west) == 'fraglost:ESTABLISHED' && \$(charon_ike_count fraglost) -eq 1 ]]"
+retransmits=$(($(charon_log_count "retransmit [0-9]* of request with message ID 1") -
+  retransmits_before))
+resent=$(($(ikev2d_log_count "retransmitted request 1, sending the cached response") - resent_before))
+log "fraglost/charon: charon retransmitted IKE_AUTH $retransmits time(s), ikev2d resent its answer $resent time(s)"
+[[ $retransmits -ge 1 && $resent -eq $retransmits ]] ||
+  fail "fraglost/charon: $retransmits retransmissions by charon, $resent answers resent by ikev2d"
+swan --terminate --ike fraglost --timeout 10 >/dev/null || fail "fraglost: swanctl --terminate"
+wait_for 5 "fraglost: west without IKE SA" 'test -z "$(ike_states west)"'
+RESULT[fraglost/charon]=pass
+
 # A path MTU of exactly 1280 on the veth: IKE fragments of 1280-byte
 # datagrams still fit whole; unfragmented IKE_AUTH goes in IP fragments.
 log "veth MTU 1280"
@@ -228,6 +287,11 @@ stop_daemon west
 [[ -n ${FRAG_DEBUG:-} ]] && cp -r "$WORK" /tmp/frag-debug
 if [[ -n $CAPTURE_PID ]]; then
   stop_capture
+  # One pass over the capture (tshark is slow in the lab kernel).
+  tshark -r "$CAPTURE" -o ip.defragment:FALSE -Y ip -T fields -E separator=' ' -E occurrence=f \
+    -e ip.src -e ip.dst -e ip.len -e ip.flags.mf -e ip.frag_offset -e isakmp.exchangetype \
+    -e isakmp.frag.number -e isakmp.frag.total >"$WORK/capture.rows" 2>/dev/null ||
+    fail "tshark could not read the capture"
   capture_check frag 1 yes
   capture_check nofrag 2 no
   capture_check frag1280 3 yes
