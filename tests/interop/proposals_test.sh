@@ -140,6 +140,11 @@ add_case pfs-a 39 "aes128gcm16-prfsha256-x25519!" "aes128gcm16-ecp256!" \
   "aes128gcm16-prfsha256-curve25519" "aes128gcm16-ecp256"
 add_case pfs-b 40 "aes128gcm16-prfsha256-x25519!" "aes128gcm16-ecp256!" \
   "aes128gcm16-prfsha256-curve25519" "aes128gcm16-ecp256"
+# Extended sequence numbers (RFC 4303 2.2.1), both roles.
+add_case esn-a 41 "aes128gcm16-prfsha256-x25519!" "aes256gcm16-esn!" \
+  "aes128gcm16-prfsha256-curve25519" "aes256gcm16-esn"
+add_case esn-b 42 "aes128gcm16-prfsha256-x25519!" "aes256gcm16-esn!" \
+  "aes128gcm16-prfsha256-curve25519" "aes256gcm16-esn"
 WEST_CONF=${WEST_CONF//$'\n'    ike=$'\n'/$'\n'}
 WEST_CONF=${WEST_CONF//$'\n'    esp=$'\n'/$'\n'}
 
@@ -323,6 +328,12 @@ check_up a pfs-a AES_GCM_16_128/PRF_HMAC_SHA2_256/CURVE_25519 "$GCM128_X25519_FI
   AES_GCM_16_128/NO_EXT_SEQ "$GCM128_ESP_FIELDS"
 check_up b pfs-b AES_GCM_16_128/PRF_HMAC_SHA2_256/CURVE_25519 "$GCM128_X25519_FIELDS" \
   AES_GCM_16_128/NO_EXT_SEQ "$GCM128_ESP_FIELDS"
+
+# --- ESN, both roles.
+check_up a esn-a AES_GCM_16_128/PRF_HMAC_SHA2_256/CURVE_25519 "$GCM128_X25519_FIELDS" \
+  AES_GCM_16_256/EXT_SEQ "encr-alg=AES_GCM_16,encr-keysize=256,esn=1"
+check_up b esn-b AES_GCM_16_128/PRF_HMAC_SHA2_256/CURVE_25519 "$GCM128_X25519_FIELDS" \
+  AES_GCM_16_256/EXT_SEQ "encr-alg=AES_GCM_16,encr-keysize=256,esn=1"
 
 # charon_fields NAMES: the --raw fields charon shows for ikev2d's status
 # names (AES_GCM_16_256/PRF_HMAC_SHA2_384/CURVE_25519 ...).
