@@ -72,11 +72,12 @@ pass() {
   log "PASS: $*"
 }
 
-# poll SECONDS 'COMMAND': like wait_for, but returns 1 on timeout, so the
-# caller fails with the state at that moment.
+# poll SECONDS 'COMMAND': evaluates COMMAND until it succeeds or SECONDS
+# (real time: a check can take a second in a busy lab kernel) have passed;
+# returns 1 then, so the caller fails with the state at that moment.
 poll() {
-  local tries=$(($1 * 20))
-  for _ in $(seq 1 $tries); do
+  local end=$((SECONDS + $1 + 1))
+  while ((SECONDS < end)); do
     eval "$2" >/dev/null 2>&1 && return 0
     sleep 0.05
   done

@@ -83,7 +83,6 @@ child_rekey pfs west
 child_rekey pfs east
 ike_rekey pfs east
 ike_rekey pfs west
-child_rekey pfs west
 delete_by pfs east
 pass "pfs: rekeys by both sides with PFS, delete by charon"
 fi
@@ -107,7 +106,7 @@ if want dpdc; then
 bring_up dpdc west
 kill -STOP "${DAEMON_PID[west]}"
 t0=$EPOCHREALTIME
-wait_for 30 "charon clears the IKE SA of a silent ikev2d" 'test "$(charon_ike_count dpdc)" -eq 0'
+poll 30 'test "$(charon_ike_count dpdc)" -eq 0' || fail "charon kept the IKE SA of a silent ikev2d"
 elapsed=$(seconds_since "$t0")
 kill -CONT "${DAEMON_PID[west]}"
 log "charon (dpd_delay=2s, retransmits 1+1.4+1.96+2.74 s) cleared its IKE SA ${elapsed} s after ikev2d stopped"
@@ -119,19 +118,23 @@ awk -v e="$elapsed" 'BEGIN { exit !(e >= 2 && e <= 16) }' ||
 # with the SAs kept until then; the conn's selectors are its own addresses,
 # so that leftover disturbs no later case.
 ctl west down dpdc >/dev/null || fail "ikectl down dpdc"
-wait_for 5 "west: dpdc DELETING or gone" \
-  '[[ $(ike_states west | grep "^dpdc:") =~ ^(dpdc:DELETING)?$ ]]'
+poll 5 '[[ $(ike_states west | grep "^dpdc:") =~ ^(dpdc:DELETING)?$ ]]' ||
+  fail "west: dpdc neither DELETING nor gone: $(ike_states west)"
 pass "dpdc: charon's dpd_delay clears a dead ikev2d in ${elapsed} s"
 fi
 
 # --- ikev2d finds a killed charon dead (last: charon is gone afterwards) -----
 if want dpd; then
 bring_up dpd west
+dpd_child=$CHILD_SPIS
 kill -KILL "$CHARON_PID"
 t0=$EPOCHREALTIME
-wait_for 30 "ikev2d clears the IKE SA of a killed charon" 'test -z "$(ike_states west | grep "^dpd:")"'
+poll 30 'test -z "$(ike_states west | grep "^dpd:")"' || fail "ikev2d kept the IKE SA of a killed charon"
 elapsed=$(seconds_since "$t0")
-wait_for 5 "west kernel clean" 'test -z "$(our_policies west)$(our_states west)"'
+# dpdc's SAs may still be there (its unanswered Delete): only dpd's count.
+poll 5 '! our_states west | grep -qE "spi 0x(${dpd_child%/*}|${dpd_child#*/})" &&
+  ! our_policies west | grep -q "10.1.0.0/24"' ||
+  fail "west's kernel keeps dpd's state: $(our_policies west) $(our_states west)"
 charon_stop
 log "ikev2d (dpddelay=2s, dpdtimeout=4s, dpdaction=clear) cleared the IKE SA and its kernel state ${elapsed} s after charon died"
 awk -v e="$elapsed" 'BEGIN { exit !(e >= 2 && e <= 8) }' ||
