@@ -184,9 +184,13 @@ charon_sa() {
   spi_i=$REPLY
   raw_field responder-spi "$head"
   out+=" $spi_i/$REPLY"
+  raw_field state "$head"
+  out+=" $REPLY"
   local name
-  for name in state; do raw_field $name "$head"; out+=" $REPLY"; done
-  for name in state spi-in spi-out; do raw_field $name "$child"; out+=" $REPLY"; done
+  for name in state spi-in spi-out; do
+    raw_field "$name" "$child"
+    out+=" $REPLY"
+  done
   echo "$out"
 }
 

@@ -139,8 +139,8 @@ if want two; then
     poll 10 "two_children_ok two" || fail "two: not two CHILD SAs: $(describe two); $(cat "$WORK/up.out")"
     [[ $(west_sa two) == "1 2 $first_ike "* ]] || fail "two: b did not come on the same IKE SA"
     log "two: CHILD b on the same IKE SA: pairs $PAIRS"
-    ctl west --json status | jq -e 'select(.type == "ike_sa" and .connection == "two") |
-      [.children[].local_ts[0]] | sort == ["10.1.8.0/25", "10.1.8.128/25"]' >/dev/null ||
+    ctl west --json status | jq -s -e 'map(select(.type == "ike_sa" and .connection == "two")) |
+      [.[0].children[].local_ts[0]] | sort == ["10.1.8.0/25", "10.1.8.128/25"]' >/dev/null ||
       fail "two: west's CHILD SAs are not the two halves: $(ctl west status two)"
     ping_from "$NS_W" 10.2.8.1 3 10.1.8.1 || fail "two: no traffic through CHILD a"
     old_pairs=$PAIRS
