@@ -11,6 +11,7 @@
 #   2 nofrag:  fragmentation=no at ikev2d: neither side sends SKF, the large
 #              messages leave as IP fragments, and still work.
 #   3 frag at a path MTU of 1280 (the veth's), and nofrag again there.
+#   6 frag6:   case 1 over IPv6.
 #   5 fraglost: the first IKE_AUTH fragments of ikev2d are lost, as
 #              initiator (it retransmits them all) and as responder (charon
 #              retransmits; ikev2d resends its answer once per retransmission).
@@ -42,13 +43,29 @@ charon_ca frag-root
 cp "$WORK/pki/frag-east-ica.pem" "$CHARON_DIR/swanctl/x509/"
 charon_credential frag-east
 
-# case NAME N FRAGMENTATION: ikev2d's and charon's side of a case; hosts
-# 10.21.N.1 (west) and 10.22.N.1 (east) behind the gateways.
+# add_case NAME N FRAGMENTATION [6]: ikev2d's and charon's side of a case;
+# hosts 10.21.N.1 (west) and 10.22.N.1 (east) behind the gateways. With 6:
+# the gateways talk over the veth's IPv6 addresses, the hosts are
+# fd00:21:N::1 and fd00:22:N::1 (one such case: the addresses are not per
+# case).
 : >"$WORK/west/ipsec.conf"
 SWANCTL_CONNECTIONS=""
+declare -A HOST_W=() HOST_E=() GW_W=() GW_E=()
 add_case() {
-  local name=$1 n=$2 fragmentation=$3
-  case_addresses "$n"
+  local name=$1 n=$2 fragmentation=$3 family=${4:-4}
+  local net_w net_e via_w via_e
+  if [[ $family == 6 ]]; then
+    CASE_WEST=$WEST_ADDRESS6 CASE_EAST=$EAST_ADDRESS6
+    net_w=fd00:21:$n::/64 net_e=fd00:22:$n::/64
+    HOST_W[$name]=fd00:21:$n::1 HOST_E[$name]=fd00:22:$n::1
+    via_w=$EAST_ADDRESS6 via_e=$WEST_ADDRESS6
+  else
+    case_addresses "$n"
+    net_w=10.21.$n.0/24 net_e=10.22.$n.0/24
+    HOST_W[$name]=10.21.$n.1 HOST_E[$name]=10.22.$n.1
+    via_w=$EAST_ADDRESS via_e=$WEST_ADDRESS
+  fi
+  GW_W[$name]=$CASE_WEST GW_E[$name]=$CASE_EAST
   cat >>"$WORK/west/ipsec.conf" <<CONF
 conn $name
     left=$CASE_WEST
@@ -56,8 +73,8 @@ conn $name
     leftid=@west.example
     rightid=@east.example
     leftcert=frag-west.pem
-    leftsubnet=10.21.$n.0/24
-    rightsubnet=10.22.$n.0/24
+    leftsubnet=$net_w
+    rightsubnet=$net_e
     fragmentation=$fragmentation
     auto=add
 
@@ -72,19 +89,20 @@ CONF
             id = east.example }
     remote { auth = pubkey
              id = west.example }
-    children { net { local_ts = 10.22.$n.0/24
-                     remote_ts = 10.21.$n.0/24 } }
+    children { net { local_ts = $net_e
+                     remote_ts = $net_w } }
   }"
-  ip -n "$NS_W" addr add "10.21.$n.1/32" dev lo
-  ip -n "$NS_E" addr add "10.22.$n.1/32" dev lo
-  ip -n "$NS_W" route add "10.22.$n.0/24" via "$EAST_ADDRESS" src "10.21.$n.1"
-  ip -n "$NS_E" route add "10.21.$n.0/24" via "$WEST_ADDRESS" src "10.22.$n.1"
+  ip -n "$NS_W" addr add "${HOST_W[$name]}/$([[ $family == 6 ]] && echo 128 || echo 32)" dev lo
+  ip -n "$NS_E" addr add "${HOST_E[$name]}/$([[ $family == 6 ]] && echo 128 || echo 32)" dev lo
+  ip -n "$NS_W" route add "$net_e" via "$via_w" src "${HOST_W[$name]}"
+  ip -n "$NS_E" route add "$net_w" via "$via_e" src "${HOST_E[$name]}"
 }
 add_case frag 1 yes
 add_case nofrag 2 no
 add_case frag1280 3 yes
 add_case nofrag1280 4 no
 add_case fraglost 5 yes
+add_case frag6 6 yes 6
 printf 'connections {%s\n}\n' "$SWANCTL_CONNECTIONS" >"$CHARON_DIR/swanctl/swanctl.conf"
 
 start_daemon west
@@ -112,8 +130,14 @@ ip_counter() {
       if (!n) { for (i = 2; i <= NF; i++) name[i] = $i; n = 1; next }
       for (i = 2; i <= NF; i++) if (name[i] == field) print $i }' /proc/net/snmp
 }
-# ip_fragments: fragments the kernel made in either namespace so far.
-ip_fragments() { echo $(($(ip_counter "$NS_W" FragCreates) + $(ip_counter "$NS_E" FragCreates))); }
+# ip6_counter NS FIELD: a counter of NS's /proc/net/snmp6.
+ip6_counter() { ip netns exec "$1" awk -v field="$2" '$1 == field { print $2 }' /proc/net/snmp6; }
+# ip_fragments: IPv4 and IPv6 fragments the kernels made in either
+# namespace so far.
+ip_fragments() {
+  echo $(($(ip_counter "$NS_W" FragCreates) + $(ip_counter "$NS_E" FragCreates) +
+    $(ip6_counter "$NS_W" Ip6FragCreates) + $(ip6_counter "$NS_E" Ip6FragCreates)))
+}
 
 # charon_log_count PATTERN: lines of charon's log matching PATTERN.
 charon_log_count() { grep -c -- "$1" "$CHARON_DIR/charon.log"; }
@@ -174,7 +198,7 @@ up_case() {
   if has_esp; then
     wait_for 5 "$label: CHILD SA on both sides" \
       "[[ \$(charon_child_count $name) -eq 1 ]] && ctl west status | grep -q INSTALLED"
-    ip netns exec "$NS_W" ping -c 2 -i 0.2 -W 2 -I "10.21.$n.1" "10.22.$n.1" >/dev/null ||
+    ip netns exec "$NS_W" ping -c 2 -i 0.2 -W 2 -I "${HOST_W[$name]}" "${HOST_E[$name]}" >/dev/null ||
       fail "$label: no ping through the tunnel"
   fi
   swan --terminate --ike "$name" --timeout 10 >/dev/null || fail "$label: swanctl --terminate"
@@ -187,13 +211,13 @@ up_case() {
 # or IP fragments both ways and no SKF (no).
 capture_check() {
   local name=$1 n=$2 fragments=$3
-  local west=10.99.1.$n east=10.99.2.$n
+  local west=${GW_W[$name]} east=${GW_E[$name]}
   # One line per packet: source, IP length, more-fragments flag, fragment
   # offset, exchange type, Fragment Number, Total Fragments (capture.rows
   # has the destination second).
   local rows
-  rows=$(awk -v a="$west" -v b="$east" '($1 == a && $2 == b) || ($1 == b && $2 == a)' \
-    "$WORK/capture.rows" | cut -d' ' -f1,3-)
+  rows=$(awk -v a="$west" -v b="$east" '($1 == a && $2 == b) || ($1 == b && $2 == a) {
+      $2 = ""; print }' "$WORK/capture.rows" | tr -s ' ')
   [[ -n $rows ]] || fail "$name: no packets of $west <-> $east in the capture"
   local skf_w skf_e ipfrag_w ipfrag_e largest
   skf_w=$(awk -v a="$west" '$1 == a && $5 == 35 && $7 >= 2' <<<"$rows" | wc -l)
@@ -217,6 +241,10 @@ up_case frag 1 ikev2d yes
 up_case frag 1 charon yes
 up_case nofrag 2 ikev2d no
 up_case nofrag 2 charon no
+
+# IPv6: fragments of 1280-byte datagrams with the 40-byte IPv6 header.
+up_case frag6 6 ikev2d yes
+up_case frag6 6 charon yes
 
 # tx_dropped NS DEV: datagrams DEV dropped on sending (a veth drops what
 # exceeds its peer's MTU).
@@ -288,14 +316,24 @@ stop_daemon west
 if [[ -n $CAPTURE_PID ]]; then
   stop_capture
   # One pass over the capture (tshark is slow in the lab kernel).
-  tshark -r "$CAPTURE" -o ip.defragment:FALSE -Y ip -T fields -E separator=' ' -E occurrence=f \
-    -e ip.src -e ip.dst -e ip.len -e ip.flags.mf -e ip.frag_offset -e isakmp.exchangetype \
-    -e isakmp.frag.number -e isakmp.frag.total >"$WORK/capture.rows" 2>/dev/null ||
-    fail "tshark could not read the capture"
+  # IPv4 and IPv6 alike: source, destination, IP length, more fragments,
+  # fragment offset, exchange type, Fragment Number, Total Fragments.
+  tshark -r "$CAPTURE" -o ip.defragment:FALSE -o ipv6.defragment:FALSE -Y "ip or ipv6" \
+    -T fields -E separator=/t -E occurrence=f -e ip.src -e ipv6.src -e ip.dst -e ipv6.dst \
+    -e ip.len -e ipv6.plen -e ip.flags.mf -e ipv6.fraghdr.more -e ip.frag_offset \
+    -e ipv6.fraghdr.offset -e isakmp.exchangetype -e isakmp.frag.number -e isakmp.frag.total \
+    2>/dev/null | awk -F'\t' '{
+      v6 = $2 != ""
+      mf = v6 ? ($8 == "" ? 0 : $8) : $7; off = v6 ? ($10 == "" ? 0 : $10) : $9
+      gsub(/True/, 1, mf); gsub(/False/, 0, mf)
+      print (v6 ? $2 : $1), (v6 ? $4 : $3), (v6 ? $6 + 40 : $5), mf, off,
+            ($11 == "" ? "-" : $11), ($12 == "" ? "-" : $12), ($13 == "" ? 0 : $13) }' \
+    >"$WORK/capture.rows" || fail "tshark could not read the capture"
   capture_check frag 1 yes
   capture_check nofrag 2 no
   capture_check frag1280 3 yes
   capture_check nofrag1280 4 no
+  capture_check frag6 6 yes
 else
   log "no dumpcap: the capture checks are skipped"
 fi
