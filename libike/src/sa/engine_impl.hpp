@@ -117,6 +117,8 @@ struct Engine::Impl final : IkeSaRegistry {
   // --- INITIAL_CONTACT (engine_initial_contact.cpp)
   bool has_other_ike_sa_to_peer(const IkeSa& sa) const override;
   std::size_t drop_ike_sas_replaced_by(IkeSa& sa) override;
+  void choose_connection_by_identity(IkeSa& sa, const pki::Identity& peer_id,
+                                     const std::optional<pki::Identity>& our_id) override;
   /// IKE SAs a rekey created during the current input: their queued
   /// requests (moved from the old IKE SA) start once the input is handled.
   std::vector<std::uint64_t> adopted;

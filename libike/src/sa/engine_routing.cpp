@@ -2,6 +2,7 @@
 /// IKE_SA_INIT request, behind the cookie gate (RFC 7296 2.6); what has no IKE
 /// SA goes to engine_strangers.cpp.
 
+#include "connection_choice.hpp"
 #include "engine_impl.hpp"
 #include "ike/wire/exchange_rules.hpp"
 
@@ -33,24 +34,9 @@ void Engine::Impl::route_datagram(const Datagram& datagram) {
 }
 
 const Connection* Engine::Impl::connection_for(const Datagram& datagram) const {
-  // The first connection whose addresses admit this peer; identities are
-  // checked later, in IKE_AUTH.
-  for (const auto& [name, connection] : connections) {
-    bool local_ok =
-        connection->local_address.is_zero() || connection->local_address == datagram.local.address;
-    bool remote_ok = connection->remote_address.is_zero() ||
-                     connection->remote_address == datagram.remote.address;
-    if (local_ok && remote_ok &&
-        connection->local_address.family() == datagram.local.address.family()) {
-      return connection.get();
-    }
-  }
-  for (const auto& [name, connection] : connections) {
-    bool remote_ok = connection->remote_address.is_zero() ||
-                     connection->remote_address == datagram.remote.address;
-    if (remote_ok && connection->local_address.is_zero()) return connection.get();
-  }
-  return nullptr;
+  // The best match by addresses; identities may switch it at IKE_AUTH
+  // (choose_connection_by_identity).
+  return best_connection_by_address(connections, datagram.local, datagram.remote);
 }
 
 void Engine::Impl::handle_new_ike_sa_init(const wire::Message& message, const Datagram& datagram) {

@@ -61,6 +61,11 @@ class IkeSaRegistry {
   /// before `sa` began is stale and goes, with its CHILD SAs, without a
   /// Delete to the peer. Returns how many went.
   virtual std::size_t drop_ike_sas_replaced_by(IkeSa& sa) = 0;
+  /// At IKE_AUTH, as responder: moves `sa` to the connection between the
+  /// same addresses that suits the peer's identity (and the IDr it asked
+  /// for) best, when that is not the one IKE_SA_INIT chose by address.
+  virtual void choose_connection_by_identity(IkeSa& sa, const pki::Identity& peer_id,
+                                             const std::optional<pki::Identity>& our_id) = 0;
 };
 
 /// Everything an exchange may touch besides its IKE SA; owned by the engine.

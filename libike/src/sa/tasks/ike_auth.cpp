@@ -43,6 +43,22 @@ void drop_stale_sas_on_initial_contact(IkeSa& sa, Services& services, const Inbo
   }
 }
 
+/// The peer's IDi, and the IDr it may have asked for, can point to another
+/// connection between the same addresses than IKE_SA_INIT's guess.
+void choose_connection(IkeSa& sa, Services& services, const wire::IdPayload& id,
+                       const std::vector<wire::Payload>& payloads) {
+  if (!services.registry) return;
+  auto peer = pki::Identity::from_payload(id.id_type, id.data);
+  if (!peer) return;  // verify_peer reports it
+  std::optional<pki::Identity> ours;
+  if (const auto* idr =
+          wire::find_body<wire::IdPayload>(payloads, wire::PayloadType::id_responder)) {
+    if (auto parsed = pki::Identity::from_payload(idr->id_type, idr->data))
+      ours = std::move(*parsed);
+  }
+  services.registry->choose_connection_by_identity(sa, *peer, ours);
+}
+
 wire::Payload payload(wire::PayloadType type, wire::PayloadBody body) {
   return wire::Payload{type, false, std::move(body)};
 }
@@ -164,6 +180,7 @@ class IkeAuthResponder final : public Task {
     const auto* auth =
         wire::find_body<wire::AuthPayload>(payloads, wire::PayloadType::authentication);
     if (!id || !auth) return refuse(sa, "IKE_AUTH request lacks IDi or AUTH (EAP is not offered)");
+    choose_connection(sa, services, *id, payloads);
     if (auto verified = verify_peer(sa, services, *id, *auth, payloads); !verified) {
       return refuse(sa, "peer authentication failed: " + verified.error().reason);
     }
