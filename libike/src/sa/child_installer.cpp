@@ -18,9 +18,12 @@ unsigned selector_specificity(const ts::TrafficSelector& local, const ts::Traffi
 
 namespace {
 
-std::optional<UdpEncapsulation> encapsulation_for(const IkeSa& sa) {
+/// The SA's own UDP ports (kernel.hpp): an inbound SA's packets come from the
+/// peer's port, and XFRM reports a MAPPING when they arrive from another one.
+std::optional<UdpEncapsulation> encapsulation_for(const IkeSa& sa, bool inbound) {
   bool encapsulate = sa.nat_here || sa.nat_there || sa.connection->force_encapsulation;
   if (!encapsulate) return std::nullopt;
+  if (inbound) return UdpEncapsulation{sa.remote.port, sa.local.port};
   return UdpEncapsulation{sa.local.port, sa.remote.port};
 }
 
@@ -100,7 +103,7 @@ namespace {
 AddSaRequest sa_request(const IkeSa& sa, ChildSa& child, const crypto::ChildSaKeys& keys,
                         bool we_initiated, bool inbound) {
   const auto& config = *child.config;
-  auto encapsulation = encapsulation_for(sa);
+  auto encapsulation = encapsulation_for(sa, inbound);
   child.encapsulated = encapsulation.has_value();
   AddSaRequest request;
   request.source = inbound ? sa.remote.address : sa.local.address;

@@ -86,18 +86,22 @@ void Engine::Impl::move_peer(IkeSa& sa, const Endpoint& remote, const std::strin
   }
   sa.remote = remote;
   for (auto& child : sa.children) {
-    std::optional<UdpEncapsulation> encapsulation;
-    if (child.encapsulated) encapsulation = UdpEncapsulation{sa.local.port, remote.port};
+    // Each SA's encapsulation names its own source port first (kernel.hpp).
+    std::optional<UdpEncapsulation> inbound_encapsulation, outbound_encapsulation;
+    if (child.encapsulated) {
+      inbound_encapsulation = UdpEncapsulation{remote.port, sa.local.port};
+      outbound_encapsulation = UdpEncapsulation{sa.local.port, remote.port};
+    }
     if (child.inbound_installed) {
       auto moved = services.kernel.update_sa_addresses(UpdateSaAddressesRequest{
-          inbound_key(sa, child), remote.address, sa.local.address, encapsulation,
+          inbound_key(sa, child), remote.address, sa.local.address, inbound_encapsulation,
           "move inbound ESP SA of child '" + child.name() + "' to " + remote.to_string()});
       if (!moved) services.log(sa, LogLevel::error, moved.error().reason);
     }
     if (child.outbound_installed) {
       SaKey key{old_remote.address, child.spi_out, wire::ProtocolId::esp, child.config->mark_out};
       auto moved = services.kernel.update_sa_addresses(UpdateSaAddressesRequest{
-          key, sa.local.address, remote.address, encapsulation,
+          key, sa.local.address, remote.address, outbound_encapsulation,
           "move outbound ESP SA of child '" + child.name() + "' to " + remote.to_string()});
       if (!moved) services.log(sa, LogLevel::error, moved.error().reason);
     }

@@ -107,7 +107,7 @@ TEST(NatMapping, ResponderFollowsTheInitiatorsNatPortForIkeAuthAndEsp) {
   // (west's 4500): east answers and encapsulates to the latter.
   EXPECT_EQ(sa.remote, (sa::Endpoint{peers.public_address, 40002}));
   ASSERT_TRUE(peers.east_inbound().encapsulation);
-  EXPECT_EQ(*peers.east_inbound().encapsulation, (sa::UdpEncapsulation{4500, 40002}));
+  EXPECT_EQ(*peers.east_inbound().encapsulation, (sa::UdpEncapsulation{40002, 4500}));
   EXPECT_EQ(*peers.east_outbound().encapsulation, (sa::UdpEncapsulation{4500, 40002}));
   EXPECT_EQ(peers.east_outbound().destination, peers.public_address);
 }
@@ -127,7 +127,7 @@ TEST(NatMapping, AuthenticatedRequestFromANewPortMovesTheIkeSaAndTheChildSas) {
   EXPECT_EQ(peers.east_sa().remote, moved);
   ASSERT_EQ(peers.sent_by_east.size(), 1u);
   EXPECT_EQ(peers.sent_by_east[0].remote, moved) << "the answer goes to the new mapping";
-  EXPECT_EQ(*peers.east_inbound().encapsulation, (sa::UdpEncapsulation{4500, 40010}));
+  EXPECT_EQ(*peers.east_inbound().encapsulation, (sa::UdpEncapsulation{40010, 4500}));
   EXPECT_EQ(*peers.east_outbound().encapsulation, (sa::UdpEncapsulation{4500, 40010}));
   // Two SA updates, no policy change (the address is the same).
   EXPECT_EQ(peers.east.kernel.request_count() - updates_before, 2u);
@@ -163,7 +163,7 @@ TEST(NatMapping, KernelMappingEventMovesThePeerOfANattedIkeSa) {
   sa::Endpoint moved{mapping.new_address, 40020};
   EXPECT_EQ(peers.east_sa().remote, moved);
   EXPECT_EQ(peers.east_inbound().source, mapping.new_address);
-  EXPECT_EQ(*peers.east_inbound().encapsulation, (sa::UdpEncapsulation{4500, 40020}));
+  EXPECT_EQ(*peers.east_inbound().encapsulation, (sa::UdpEncapsulation{40020, 4500}));
   EXPECT_EQ(peers.east_outbound().destination, mapping.new_address);
   EXPECT_EQ(*peers.east_outbound().encapsulation, (sa::UdpEncapsulation{4500, 40020}));
   // A new address: the tunnel policies name it now.

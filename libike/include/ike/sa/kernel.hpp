@@ -34,6 +34,10 @@ struct Mark {
 };
 
 /// UDP encapsulation of ESP (RFC 3948) when a NAT is in the path or forced.
+/// The ports of the SA's own packets, as XFRM's encap_sport/encap_dport: an
+/// outbound SA's source is our NAT-T port, an inbound SA's source is the
+/// peer's port (the kernel reports inbound packets from another port as a
+/// MAPPING event).
 struct UdpEncapsulation {
   std::uint16_t source_port = 4500;
   std::uint16_t destination_port = 4500;
