@@ -73,8 +73,11 @@ Bytes nat_detection_hash(std::uint64_t spi_i, std::uint64_t spi_r, const Endpoin
 }
 
 void add_nat_detection(const IkeSa& sa, std::uint64_t spi_r, std::vector<wire::Payload>& out) {
+  // The unspecified address and port 0 are never where our messages come from.
+  const Endpoint faked{IpAddress::zero(sa.local.address.family()), 0};
+  const Endpoint& source = sa.connection->force_encapsulation ? faked : sa.local;
   out.push_back(wire::make_notify(wire::NotifyType::nat_detection_source_ip,
-                                  nat_detection_hash(sa.spi_i, spi_r, sa.local)));
+                                  nat_detection_hash(sa.spi_i, spi_r, source)));
   out.push_back(wire::make_notify(wire::NotifyType::nat_detection_destination_ip,
                                   nat_detection_hash(sa.spi_i, spi_r, sa.remote)));
 }

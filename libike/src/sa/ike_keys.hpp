@@ -18,6 +18,9 @@ Status install_ike_keys(IkeSa& sa, Services& services, crypto::IkeSaKeys keys);
 Bytes nat_detection_hash(std::uint64_t spi_i, std::uint64_t spi_r, const Endpoint& endpoint);
 
 /// Adds both NAT detection notifies for a message from `sa.local` to `sa.remote`.
+/// With forceencaps the source hash is faked, as strongSwan does: the peer
+/// then finds our address translated (RFC 7296 2.23) and encapsulates ESP in
+/// UDP as we do, also where no NAT is in the path.
 void add_nat_detection(const IkeSa& sa, std::uint64_t spi_r, std::vector<wire::Payload>& out);
 
 /// Compares the peer's NAT detection notifies with the addresses the message
