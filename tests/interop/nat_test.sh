@@ -83,7 +83,7 @@ ip -n "$NS_F" addr add 10.97.3.1/32 dev lo
 # case; nat_apply writes them all anew.
 if [[ -d /run/modroot ]]; then
   # In the lab: modules beyond lab-run's list (no auto-loading there).
-  for module in xt_length xt_conntrack nf_conntrack_netlink; do
+  for module in xt_tcpudp xt_length nf_conntrack_netlink; do
     modprobe -d /run/modroot "$module" 2>/dev/null
   done
 fi
@@ -246,9 +246,9 @@ ike_field() {
 }
 # child_ok SIDE CHILD: CHILD is INSTALLED with UDP encapsulation.
 child_ok() {
-  records "$1" child_sa |
-    jq -e --arg c "$2" 'map(select(.name == $c and .state == "INSTALLED" and .encapsulated)) | length == 1' \
-      >/dev/null
+  records "$1" ike_sa | jq -e --arg c "$2" \
+    '[.[].children[] | select(.name == $c and .state == "INSTALLED" and .encapsulated)] | length == 1' \
+    >/dev/null
 }
 # up SIDE CONN: ikectl up; on the host the CHILD SA cannot install, so only
 # the lab insists on success.
@@ -295,8 +295,8 @@ old_port=$(port_of "$remote")
 [[ $remote == 10.98.3.254* && $old_port -ge 41000 && $old_port -le 41099 ]] ||
   fail "far: west should be the NAT's 10.98.3.254 port 41000-41099, is $remote"
 if has_esp; then
-  child_ok west c1 || fail "west: $(records west child_sa)"
-  child_ok far c1 || fail "far: $(records far child_sa)"
+  child_ok west c1 || fail "west: $(records west ike_sa)"
+  child_ok far c1 || fail "far: $(records far ike_sa)"
   encapsulated_states west | grep -q "10.98.3.1" || fail "west: $(our_states west)"
   encapsulated_states far | grep -q "$old_port" || fail "far has no espinudp to $old_port: $(our_states far)"
   ping_through west 10.97.1.1 10.97.3.1 || fail "no traffic through c1"
@@ -335,7 +335,7 @@ old_port=$(charon_sa c2 remote-port)
 ((old_port >= 43000 && old_port <= 43099)) || fail "charon: west's port $old_port"
 if has_esp; then
   [[ $(charon_child_count c2) -eq 1 ]] || fail "charon has no CHILD SA c2"
-  child_ok west c2 || fail "west: $(records west child_sa)"
+  child_ok west c2 || fail "west: $(records west ike_sa)"
   encapsulated_states east | grep -q "$old_port" || fail "east: $(our_states east)"
   ping_through west 10.97.1.1 10.97.2.2 || fail "no traffic through c2"
 fi
@@ -363,7 +363,7 @@ wait_for 5 "west has c3" 'test "$(ike_states west | grep -c c3:ESTABLISHED)" -eq
 [[ $(port_of "$(ike_field west c3 .local)") == 4500 ]] || fail "west not on 4500: $(ike_field west c3 .local)"
 [[ $(charon_sa c3 nat-local) == yes ]] || fail "charon does not see its NAT"
 if has_esp; then
-  child_ok west c3 || fail "west: $(records west child_sa)"
+  child_ok west c3 || fail "west: $(records west ike_sa)"
   ping_through east 10.97.2.3 10.97.1.3 || fail "no traffic through c3"
 fi
 check_keepalives 10.98.1.3 "charon (c3)"
