@@ -7,7 +7,7 @@ packages=(
   libboost-dev libssl-dev libmnl-dev nlohmann-json3-dev libsystemd-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   iproute2 iputils-ping kmod user-mode-linux jq openssl
-  systemd groff-base man-db iptables nftables
+  systemd groff-base man-db iptables nftables conntrack
   strongswan-charon strongswan-swanctl strongswan-pki libstrongswan-standard-plugins
 )
 missing=()
