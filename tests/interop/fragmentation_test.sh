@@ -12,6 +12,8 @@
 #              messages leave as IP fragments, and still work.
 #   3 frag at a path MTU of 1280 (the veth's), and nofrag again there.
 #   6 frag6:   case 1 over IPv6.
+#   7 swannofrag: fragmentation=no at charon; ikev2d announces nothing as
+#              responder and fragments nothing.
 #   5 fraglost: the first IKE_AUTH fragments of ikev2d are lost, as
 #              initiator (it retransmits them all) and as responder (charon
 #              retransmits; ikev2d resends its answer once per retransmission).
@@ -43,7 +45,8 @@ charon_ca frag-root
 cp "$WORK/pki/frag-east-ica.pem" "$CHARON_DIR/swanctl/x509/"
 charon_credential frag-east
 
-# add_case NAME N FRAGMENTATION [6]: ikev2d's and charon's side of a case;
+# add_case NAME N FRAGMENTATION CHARON_FRAGMENTATION [6]: ikev2d's and
+# charon's side of a case (fragmentation= in ipsec.conf and swanctl.conf);
 # hosts 10.21.N.1 (west) and 10.22.N.1 (east) behind the gateways. With 6:
 # the gateways talk over the veth's IPv6 addresses, the hosts are
 # fd00:21:N::1 and fd00:22:N::1 (one such case: the addresses are not per
@@ -52,7 +55,7 @@ charon_credential frag-east
 SWANCTL_CONNECTIONS=""
 declare -A HOST_W=() HOST_E=() GW_W=() GW_E=()
 add_case() {
-  local name=$1 n=$2 fragmentation=$3 family=${4:-4}
+  local name=$1 n=$2 fragmentation=$3 charon_fragmentation=$4 family=${5:-4}
   local net_w net_e via_w via_e
   if [[ $family == 6 ]]; then
     CASE_WEST=$WEST_ADDRESS6 CASE_EAST=$EAST_ADDRESS6
@@ -83,7 +86,7 @@ CONF
   $name {
     local_addrs = $CASE_EAST
     remote_addrs = $CASE_WEST
-    fragmentation = yes
+    fragmentation = $charon_fragmentation
     local { auth = pubkey
             certs = frag-east.pem
             id = east.example }
@@ -97,12 +100,13 @@ CONF
   ip -n "$NS_W" route add "$net_e" via "$via_w" src "${HOST_W[$name]}"
   ip -n "$NS_E" route add "$net_w" via "$via_e" src "${HOST_E[$name]}"
 }
-add_case frag 1 yes
-add_case nofrag 2 no
-add_case frag1280 3 yes
-add_case nofrag1280 4 no
-add_case fraglost 5 yes
-add_case frag6 6 yes 6
+add_case frag 1 yes yes
+add_case nofrag 2 no yes
+add_case frag1280 3 yes yes
+add_case nofrag1280 4 no yes
+add_case fraglost 5 yes yes
+add_case frag6 6 yes yes 6
+add_case swannofrag 7 yes no
 printf 'connections {%s\n}\n' "$SWANCTL_CONNECTIONS" >"$CHARON_DIR/swanctl/swanctl.conf"
 
 start_daemon west
@@ -242,6 +246,15 @@ up_case frag 1 charon yes
 up_case nofrag 2 ikev2d no
 up_case nofrag 2 charon no
 
+# fragmentation=no at charon: ikev2d as responder does not announce
+# support to an initiator that did not (RFC 7383 2.3), and neither side
+# fragments.
+up_case swannofrag 7 ikev2d no
+up_case swannofrag 7 charon no
+grep "parsed IKE_SA_INIT response 0" "$CHARON_DIR/charon.log" | tail -n 1 | grep -q "FRAG_SUP" &&
+  fail "swannofrag/charon: ikev2d announced fragmentation to an initiator that did not"
+RESULT[swannofrag/charon]+=" (ikev2d did not announce fragmentation)"
+
 # IPv6: fragments of 1280-byte datagrams with the 40-byte IPv6 header.
 up_case frag6 6 ikev2d yes
 up_case frag6 6 charon yes
@@ -334,6 +347,7 @@ if [[ -n $CAPTURE_PID ]]; then
   capture_check frag1280 3 yes
   capture_check nofrag1280 4 no
   capture_check frag6 6 yes
+  capture_check swannofrag 7 no
 else
   log "no dumpcap: the capture checks are skipped"
 fi
