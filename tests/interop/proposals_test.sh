@@ -145,6 +145,11 @@ add_case esn-a 41 "aes128gcm16-prfsha256-x25519!" "aes256gcm16-esn!" \
   "aes128gcm16-prfsha256-curve25519" "aes256gcm16-esn"
 add_case esn-b 42 "aes128gcm16-prfsha256-x25519!" "aes256gcm16-esn!" \
   "aes128gcm16-prfsha256-curve25519" "aes256gcm16-esn"
+# The IKE SA agrees, the CHILD SA's proposals do not; both roles.
+add_case espmis-a 43 "aes128gcm16-prfsha256-x25519!" "aes256gcm16!" \
+  "aes128gcm16-prfsha256-curve25519" "aes128-sha256"
+add_case espmis-b 44 "aes128gcm16-prfsha256-x25519!" "aes256gcm16!" \
+  "aes128gcm16-prfsha256-curve25519" "aes128-sha256"
 WEST_CONF=${WEST_CONF//$'\n'    ike=$'\n'/$'\n'}
 WEST_CONF=${WEST_CONF//$'\n'    esp=$'\n'/$'\n'}
 
@@ -334,6 +339,36 @@ check_up a esn-a AES_GCM_16_128/PRF_HMAC_SHA2_256/CURVE_25519 "$GCM128_X25519_FI
   AES_GCM_16_256/EXT_SEQ "encr-alg=AES_GCM_16,encr-keysize=256,esn=1"
 check_up b esn-b AES_GCM_16_128/PRF_HMAC_SHA2_256/CURVE_25519 "$GCM128_X25519_FIELDS" \
   AES_GCM_16_256/EXT_SEQ "encr-alg=AES_GCM_16,encr-keysize=256,esn=1"
+
+# --- ESP mismatch, both roles: the IKE SA stays, without CHILD SA; ikectl
+# up names our ESP offer, ikev2d's log (as responder) what it accepts.
+total=$((total + 1))
+log "case espmis-a (ikectl up): esp aes256gcm16 vs charon's aes128-sha256"
+out=$(ctl west up espmis-a 2>&1) && fail "espmis-a: ikectl up succeeded: $out"
+echo "$out"
+[[ $out == *"ikectl: up espmis-a: CHILD SA failed: peer refused CHILD SA 'espmis-a' with NO_PROPOSAL_CHOSEN; we offered ESP:AES_GCM_16_256/NO_EXT_SEQ"* ]] ||
+  fail "espmis-a: ikectl up does not name the refusal and our offer: $out"
+log_has "$CHARON_DIR/charon.log" "received proposals: ESP:AES_GCM_16_256/NO_EXT_SEQ" "espmis-a"
+read_west espmis-a
+read_east espmis-a
+[[ $W_STATE == ESTABLISHED && $W_CHILD_STATE == - ]] || fail "espmis-a: ikev2d $W_STATE/$W_CHILD_STATE"
+has_fields "$E_IKE" state=ESTABLISHED && [[ $E_CHILD != *state=* ]] ||
+  fail "espmis-a: charon $E_IKE $E_CHILD"
+passes=$((passes + 1))
+
+total=$((total + 1))
+log "case espmis-b (swanctl --initiate): charon's esp aes128-sha256 vs aes256gcm16"
+swan --initiate --ike espmis-b --child net --timeout 10 >"$WORK/espmis-b.out" 2>&1 &&
+  fail "espmis-b: swanctl --initiate succeeded"
+log_has "$WORK/espmis-b.out" "received NO_PROPOSAL_CHOSEN notify, no CHILD_SA built" "espmis-b (swanctl)"
+grep "espmis-b.*ESP" "$WORK/west/ikev2d.log"
+log_has "$WORK/west/ikev2d.log" "espmis-b.*ESP:AES_CBC_128/HMAC_SHA2_256_128/NO_EXT_SEQ: no common encryption algorithm \(offered AES_CBC_128; we accept AES_GCM_16_256\)" "espmis-b (ikev2d)"
+read_west espmis-b
+read_east espmis-b
+[[ $W_STATE == ESTABLISHED && $W_CHILD_STATE == - ]] || fail "espmis-b: ikev2d $W_STATE/$W_CHILD_STATE"
+has_fields "$E_IKE" state=ESTABLISHED && [[ $E_CHILD != *state=* ]] ||
+  fail "espmis-b: charon $E_IKE $E_CHILD"
+passes=$((passes + 1))
 
 # charon_fields NAMES: the --raw fields charon shows for ikev2d's status
 # names (AES_GCM_16_256/PRF_HMAC_SHA2_384/CURVE_25519 ...).
