@@ -12,8 +12,12 @@
 # (case_addresses N), identities NAME-west.example / NAME-east.example and
 # the hosts 10.1.N.1 (west's lo) / 10.2.N.1 (east's lo) as selectors. On
 # the host only the IKE SAs are checked; with ESP (the lab kernel) also the
-# CHILD SAs on both sides, a ping and a 2 MB TCP transfer through the tunnel,
-# and the SA packet and byte counters of both sides against each other.
+# CHILD SAs on both sides, 5 pings and a 1 MB TCP transfer through the
+# tunnel, and the SA packet and byte counters of both sides against what was
+# sent and against each other.
+#
+# AUTH_ONLY=REGEX runs some cases, AUTH_BULK_BYTES sets the transfer's size,
+# AUTH_KEEP_LOGS=DIR keeps both daemons' logs.
 source "$(dirname "$0")/lib.sh"
 interop_setup auth
 
