@@ -21,10 +21,12 @@ CHARON_PID=""
 CHARON_PLUGINS="random nonce openssl pem pkcs1 pkcs8 x509 revocation constraints pubkey \
 aes sha1 sha2 hmac gcm kdf kernel-netlink socket-default vici updown"
 
+# Stops charon, then tests/net's cleanup (daemons, namespaces, files) ends
+# the script with its status.
 interop_cleanup() {
   local status=$?
   charon_stop
-  exit $status
+  return $status
 }
 
 # interop_setup NAME: the namespaces of tests/net/lib.sh, charon's folders,
