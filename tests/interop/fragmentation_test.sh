@@ -4,23 +4,24 @@
 # RSA-4096 intermediate CA and an RSA-4096 signature (about 3.5 kB each way)
 # under a root CA both trust; each side sends its own intermediate, so each
 # verifies a chain received in CERT payloads.
-#   1 frag:    fragmentation on both sides (both default to 1280-byte
-#              datagrams); ikectl up and swanctl --initiate. The IKE_AUTH
-#              request and response travel as SKF fragments of at most 1280
-#              bytes and the kernel fragments nothing.
-#   2 nofrag:  fragmentation=no at ikev2d: neither side sends SKF, the large
-#              messages leave as IP fragments, and still work.
-#   3 frag at a path MTU of 1280 (the veth's), and nofrag again there.
-#   6 frag6:   case 1 over IPv6.
-#   7 swannofrag: fragmentation=no at charon; ikev2d announces nothing as
-#              responder and fragments nothing.
-#   5 fraglost: the first IKE_AUTH fragments of ikev2d are lost, as
-#              initiator (it retransmits them all) and as responder (charon
-#              retransmits; ikev2d resends its answer once per retransmission).
+#   frag (1):       fragmentation on both sides (both default to 1280-byte
+#                   datagrams); ikectl up and swanctl --initiate. IKE_AUTH
+#                   request and response travel as SKF fragments of at most
+#                   1280 bytes and the kernel fragments nothing.
+#   nofrag (2):     fragmentation=no at ikev2d: neither side sends SKF, the
+#                   large messages leave as IP fragments and still work.
+#   swannofrag (7): fragmentation=no at charon: the same, and ikev2d as
+#                   responder does not announce support (RFC 7383 2.3).
+#   frag6 (6):      frag over IPv6 (40-byte header, no IPv6 fragments).
+#   fraglost (5):   ikev2d's first IKE_AUTH fragments are lost, as initiator
+#                   (it retransmits them all) and as responder (charon
+#                   retransmits; ikev2d resends its answer once each time).
+#   frag1280 (3), nofrag1280 (4): frag and nofrag at a veth MTU of 1280.
 # Proof that fragmentation happened: charon's log ("splitting IKE message",
-# "received fragment #k of N"), ikev2d's log, a capture on the veth
+# "received fragment #k of N"), ikev2d's log (debug: "split into N SKF
+# fragments", "reassembled ... from N SKF fragments"), a capture on the veth
 # (dumpcap/tshark: SKF payloads with Fragment Number/Total Fragments, IP
-# fragments), and the namespaces' IP counters (FragCreates, ReasmOKs).
+# fragments, packet sizes), and the namespaces' FragCreates counters.
 # Under has_esp the CHILD SAs install and a ping crosses each tunnel.
 source "$(dirname "$0")/lib.sh"
 interop_setup frag
@@ -28,13 +29,33 @@ interop_setup frag
 RSA_BITS=4096
 
 log "making RSA-$RSA_BITS certificates"
-pki_ca frag-root rsa $RSA_BITS "C=CH, O=ikev2d interop, CN=frag root CA"
-pki_cert frag-west-ica frag-root rsa $RSA_BITS "C=CH, O=ikev2d interop, CN=frag west intermediate" \
-  "" --ca
-pki_cert frag-east-ica frag-root rsa $RSA_BITS "C=CH, O=ikev2d interop, CN=frag east intermediate" \
-  "" --ca
-pki_cert frag-west frag-west-ica rsa $RSA_BITS "C=CH, O=ikev2d interop, CN=west.example" west.example
-pki_cert frag-east frag-east-ica rsa $RSA_BITS "C=CH, O=ikev2d interop, CN=east.example" east.example
+# The five keys at once (RSA-4096 generation is most of the setup time in
+# the lab kernel), then the certificates with lib.sh's pki_ca/pki_cert
+# options on those keys.
+mkdir -p "$WORK/pki"
+for name in frag-root frag-west-ica frag-east-ica frag-west frag-east; do
+  pki --gen --type rsa --size $RSA_BITS --outform pem >"$WORK/pki/$name.key" 2>/dev/null &
+done
+wait
+for name in frag-root frag-west-ica frag-east-ica frag-west frag-east; do
+  [[ -s $WORK/pki/$name.key ]] || fail "pki --gen $name"
+done
+pki --self --ca --lifetime 30 --in "$WORK/pki/frag-root.key" --type rsa \
+  --dn "C=CH, O=ikev2d interop, CN=frag root CA" --outform pem >"$WORK/pki/frag-root.pem" ||
+  fail "pki --self frag-root"
+# issue NAME ISSUER DN [SAN] [pki --issue options...]
+issue() {
+  local name=$1 issuer=$2 dn=$3 san=$4
+  shift 4
+  pki --issue --lifetime 30 --cacert "$WORK/pki/$issuer.pem" --cakey "$WORK/pki/$issuer.key" \
+    --type priv --in "$WORK/pki/$name.key" --dn "$dn" ${san:+--san "$san"} "$@" \
+    --crl "http://crl.invalid/$issuer.crl" --outform pem >"$WORK/pki/$name.pem" ||
+    fail "pki --issue $name"
+}
+issue frag-west-ica frag-root "C=CH, O=ikev2d interop, CN=frag west intermediate" "" --ca
+issue frag-east-ica frag-root "C=CH, O=ikev2d interop, CN=frag east intermediate" "" --ca
+issue frag-west frag-west-ica "C=CH, O=ikev2d interop, CN=west.example" west.example
+issue frag-east frag-east-ica "C=CH, O=ikev2d interop, CN=east.example" east.example
 # ikev2d sends the intermediate it finds in ipsec.d/cacerts above its
 # certificate; charon sends the one it holds (untrusted) in swanctl/x509.
 : >"$WORK/west/ipsec.secrets"
@@ -127,6 +148,15 @@ stop_capture() {
   CAPTURE_PID=""
 }
 trap 'stop_capture; interop_cleanup; cleanup' EXIT
+# finish_capture: stops dumpcap once everything sent so far is in the file:
+# a ping sent last is there (dumpcap writes in order; killed at once, it
+# may lose what it has not read yet).
+finish_capture() {
+  ip netns exec "$NS_W" ping -c 1 -W 1 "$EAST_ADDRESS" >/dev/null 2>&1
+  wait_for 20 "the capture to hold the last ping" \
+    "tshark -r '$CAPTURE' -Y 'icmp.type == 0' 2>/dev/null | grep -q ."
+  stop_capture
+}
 
 # ip_counter NS FIELD: a field of the Ip: line of NS's /proc/net/snmp.
 ip_counter() {
@@ -327,7 +357,7 @@ up_case nofrag1280 4 charon no
 stop_daemon west
 [[ -n ${FRAG_DEBUG:-} ]] && cp -r "$WORK" /tmp/frag-debug
 if [[ -n $CAPTURE_PID ]]; then
-  stop_capture
+  finish_capture
   # One pass over the capture (tshark is slow in the lab kernel).
   # IPv4 and IPv6 alike: source, destination, IP length, more fragments,
   # fragment offset, exchange type, Fragment Number, Total Fragments.
