@@ -12,7 +12,7 @@
 # (case_addresses N), identities NAME-west.example / NAME-east.example and
 # the hosts 10.1.N.1 (west's lo) / 10.2.N.1 (east's lo) as selectors. On
 # the host only the IKE SAs are checked; with ESP (the lab kernel) also the
-# CHILD SAs on both sides, 5 pings and a 1 MB TCP transfer through the
+# CHILD SAs on both sides, 5 pings and a 2 MB TCP transfer through the
 # tunnel, and the SA packet and byte counters of both sides against what was
 # sent and against each other.
 #
@@ -276,7 +276,7 @@ counters() {
 # sides, the ACK direction equal on both (the sender's kernel counts TCP
 # segmentation offload batches as one packet, the receiver each segment, so
 # the data direction's packet counts differ between the two).
-BULK_BYTES=${AUTH_BULK_BYTES:-1048576}
+BULK_BYTES=${AUTH_BULK_BYTES:-2097152}
 traffic() {
   local name=$1 n=$2 out received start
   out=$(ip netns exec "$NS_W" ping -n -q -c 5 -i 0.05 -W 2 -I "10.1.$n.1" "10.2.$n.1" 2>&1) ||
