@@ -61,7 +61,9 @@ void Engine::Impl::receive_request(IkeSa& sa, const wire::IkeHeader& header,
   send_datagrams(sa, *datagrams);
   sa.responses.answered(header.message_id, std::move(*datagrams));
   if (status == TaskStatus::destroy_sa) {
-    destroy_sa(sa, sa.last_failure.empty() ? "refused by responder" : sa.last_failure);
+    auto reason = sa.last_failure.empty() ? "refused by responder" : sa.last_failure;
+    if (sa.ends_as_expected) services.log(sa, LogLevel::info, reason);
+    destroy_sa(sa, reason, /*announce=*/!sa.ends_as_expected);
     return;
   }
   note_established(sa);

@@ -107,6 +107,9 @@ struct IkeSa {
   std::optional<MonoTime> expire_at;
   std::optional<MonoTime> half_open_deadline;
   std::string last_failure;
+  /// The SA ends as a normal step of a negotiation (a responder asking for
+  /// another KE group): logged, but no `failed` event.
+  bool ends_as_expected = false;
 
   /// "office[3] 1a2b3c4d5e6f7081/9aabbccddeeff001", the prefix of every log line.
   std::string label() const;

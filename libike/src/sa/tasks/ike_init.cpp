@@ -211,6 +211,8 @@ class IkeInitResponder final : public Task {
       auto group = static_cast<std::uint16_t>(*choice->invalid_ke_group);
       refusal_data_ =
           Bytes{static_cast<std::uint8_t>(group >> 8), static_cast<std::uint8_t>(group)};
+      // The initiator will try again with that group: not a failure.
+      sa.ends_as_expected = true;
       return refuse(sa, wire::NotifyType::invalid_ke_payload,
                     "initiator sent KE for " + wire::to_string(ke->group) + ", asking for " +
                         wire::to_string(*choice->invalid_ke_group));
