@@ -88,6 +88,7 @@ class AuthMapper {
     if (auto status = map_local_certificate(); !status) return status;
     if (auto status = map_remote_certificate(); !status) return status;
     if (auto status = check_remote_ca(); !status) return status;
+    warn_remote_constraints();
     out_.local_id = local_identity();
     out_.remote_id = remote_identity();
     return {};
@@ -204,6 +205,20 @@ class AuthMapper {
                             ca->subject() + "\")");
     }
     return {};
+  }
+
+  /// strongSwan enforces rightauth constraints (key type and size, the
+  /// peer's signature scheme and hashes); we do not yet, so say so instead
+  /// of accepting more than the operator wrote.
+  void warn_remote_constraints() {
+    const auto& text = ends_.remote->auth.text;
+    if (out_.remote_auth != ike::sa::AuthClass::pubkey ||
+        text.find_first_of("-/") == std::string::npos)
+      return;
+    auto name = keyword(false, "auth");
+    warn(name, name + "=" + text +
+                   ": constraints on the peer's key and signature are not enforced yet; any "
+                   "key and RFC 7427 signature its CA vouches for is accepted");
   }
 
   /// The end's own address as ID, or %any.

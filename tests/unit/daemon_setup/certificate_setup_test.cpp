@@ -86,6 +86,23 @@ TEST_F(CertificateSetup, LeftauthConstraintsChooseOurSignatureScheme) {
   }
 }
 
+// rightauth constraints are not enforced yet: the conn loads with a warning
+// that says so; a plain method does not warn.
+TEST_F(CertificateSetup, RightauthConstraintsWarnThatTheyAreNotEnforced) {
+  tree.secrets(": ECDSA west.key\n");
+  tree.conf(std::string(kNetToNet) + "\trightauth=rsa/pss-sha256\n");
+  auto constrained = load(tree, host);
+  ASSERT_TRUE(constrained) << constrained.error().reason;
+  EXPECT_TRUE(has_warning(*constrained,
+                          "rightauth=rsa/pss-sha256: constraints on the peer's key "
+                          "and signature are not enforced yet"))
+      << all_warnings(*constrained);
+  tree.conf(std::string(kNetToNet) + "\trightauth=pubkey\n");
+  auto plain = load(tree, host);
+  ASSERT_TRUE(plain) << plain.error().reason;
+  EXPECT_EQ(all_warnings(*plain).find("not enforced"), std::string::npos) << all_warnings(*plain);
+}
+
 TEST_F(CertificateSetup, SiteToSiteConnMapsEveryPart) {
   tree.conf(kNetToNet);
   tree.secrets(": ECDSA west.key\n");
