@@ -88,6 +88,7 @@ void map_ike_settings(const ConnConfig& conn, const ResolvedEnds& ends, ike::sa:
   out.dpd_action = peer_gone(conn.dpdaction);
   out.keying_tries = conn.keyingtries;
   out.fragmentation = conn.fragmentation != ike::config::Fragmentation::no;
+  out.send_fragments = conn.fragmentation != ike::config::Fragmentation::accept;
   out.force_encapsulation = conn.forceencaps;
 }
 

@@ -177,11 +177,6 @@ class SettingsCheck {
                       "reauth=yes: IKE SAs are rekeyed (RFC 7296 2.18), not "
                       "reauthenticated");
     }
-    if (conn_.fragmentation == ike::config::Fragmentation::accept) {
-      warn("fragmentation",
-           "fragmentation=accept: we also fragment our own large messages "
-           "once the peer supports it (as with yes)");
-    }
     for (const char* keyword : {"lifebytes", "marginbytes", "lifepackets", "marginpackets"}) {
       warn_if_written(keyword, std::string(keyword) +
                                    ": volume-based lifetimes are not supported yet; CHILD SAs "

@@ -12,6 +12,8 @@
 #                   large messages leave as IP fragments and still work.
 #   swannofrag (7): fragmentation=no at charon: the same, and ikev2d as
 #                   responder does not announce support (RFC 7383 2.3).
+#   fragaccept (8): fragmentation=accept at ikev2d: charon's IKE_AUTH comes
+#                   as SKF fragments, ikev2d's goes whole (IP fragments).
 #   frag6 (6):      frag over IPv6 (40-byte header, no IPv6 fragments).
 #   fraglost (5):   ikev2d's first IKE_AUTH fragments are lost, as initiator
 #                   (it retransmits them all) and as responder (charon
@@ -128,6 +130,7 @@ add_case nofrag1280 4 no yes
 add_case fraglost 5 yes yes
 add_case frag6 6 yes yes 6
 add_case swannofrag 7 yes no
+add_case fragaccept 8 accept yes
 printf 'connections {%s\n}\n' "$SWANCTL_CONNECTIONS" >"$CHARON_DIR/swanctl/swanctl.conf"
 
 start_daemon west
@@ -183,7 +186,8 @@ declare -A RESULT=()
 
 # up_case NAME N ROLE FRAGMENTS: brings case N up (ROLE ikev2d: ikectl up;
 # charon: swanctl --initiate), checks the SAs, and that IKE_AUTH went as
-# SKF fragments (FRAGMENTS=yes) or as IP fragments (no).
+# SKF fragments (FRAGMENTS=yes) or as IP fragments (no), or as SKF from
+# charon and IP fragments from ikev2d (accept).
 up_case() {
   local name=$1 n=$2 role=$3 fragments=$4
   local label="$name/$role"
@@ -223,6 +227,12 @@ up_case() {
     [[ $our_splits -eq 1 && $our_reassembled -eq 1 ]] ||
       fail "$label: ikev2d split $our_splits and reassembled $our_reassembled IKE_AUTH messages"
     [[ $ipfrag -eq 0 ]] || fail "$label: $ipfrag IP fragments despite IKE fragmentation"
+  elif [[ $fragments == accept ]]; then
+    [[ $splits -eq 1 && $our_reassembled -eq 1 ]] ||
+      fail "$label: charon split $splits messages, ikev2d reassembled $our_reassembled"
+    [[ $reassembled -eq 0 && $our_splits -eq 0 ]] ||
+      fail "$label: ikev2d sent fragments with fragmentation=accept ($our_splits split)"
+    [[ $ipfrag -ge 2 ]] || fail "$label: only $ipfrag IP fragments for ikev2d's IKE_AUTH"
   else
     [[ $splits -eq 0 && $reassembled -eq 0 && $our_splits -eq 0 && $our_reassembled -eq 0 ]] ||
       fail "$label: IKE fragments without fragmentation (charon $splits split, $reassembled" \
@@ -265,6 +275,9 @@ capture_check() {
     [[ $skf_w -ge 2 && $skf_e -ge 2 ]] || fail "$name: the capture lacks SKF fragments one way"
     [[ $ipfrag_w -eq 0 && $ipfrag_e -eq 0 ]] || fail "$name: the capture holds IP fragments"
     [[ $largest -le 1280 ]] || fail "$name: a $largest-byte packet, over the 1280-byte fragment size"
+  elif [[ $fragments == accept ]]; then
+    [[ $skf_w -eq 0 && $skf_e -ge 2 ]] || fail "$name: SKF expected from charon only"
+    [[ $ipfrag_w -ge 2 && $ipfrag_e -eq 0 ]] || fail "$name: IP fragments expected from ikev2d only"
   else
     [[ $skf_w -eq 0 && $skf_e -eq 0 ]] || fail "$name: SKF fragments without fragmentation"
     [[ $ipfrag_w -ge 2 && $ipfrag_e -ge 2 ]] || fail "$name: the capture lacks IP fragments one way"
@@ -284,6 +297,12 @@ up_case swannofrag 7 charon no
 grep "parsed IKE_SA_INIT response 0" "$CHARON_DIR/charon.log" | tail -n 1 | grep -q "FRAG_SUP" &&
   fail "swannofrag/charon: ikev2d announced fragmentation to an initiator that did not"
 RESULT[swannofrag/charon]+=" (ikev2d did not announce fragmentation)"
+
+# fragmentation=accept at ikev2d (strongSwan's meaning): support is
+# announced and charon's fragments are reassembled, but ikev2d's own
+# IKE_AUTH goes whole (IP fragments).
+up_case fragaccept 8 ikev2d accept
+up_case fragaccept 8 charon accept
 
 # IPv6: fragments of 1280-byte datagrams with the 40-byte IPv6 header.
 up_case frag6 6 ikev2d yes
@@ -378,6 +397,7 @@ if [[ -n $CAPTURE_PID ]]; then
   capture_check nofrag1280 4 no
   capture_check frag6 6 yes
   capture_check swannofrag 7 no
+  capture_check fragaccept 8 accept
 else
   log "no dumpcap: the capture checks are skipped"
 fi

@@ -43,7 +43,7 @@ Result<std::vector<Bytes>> build_datagrams(IkeSa& sa, Services& services,
   std::size_t limit = wire::max_fragment_message_size(
       sa.connection->fragment_size, sa.remote.address.is_v6(), sa.remote.port != kIkePort);
   bool fragment = sa.peer_supports_fragmentation && sa.connection->fragmentation &&
-                  exchange != wire::ExchangeType::ike_sa_init &&
+                  sa.connection->send_fragments && exchange != wire::ExchangeType::ike_sa_init &&
                   sa.outbound->sealed_size(inner.size()) > limit;
   if (fragment) {
     auto fragments = sa.outbound->seal_fragments(header, first, inner, limit, services.random);

@@ -150,7 +150,7 @@ TEST_F(Mapping, AcceptedButNotActedOnIsAWarningWithItsLine) {
       "\tinactivity=60s\n"        // 8
       "\tlifebytes=1000000\n"     // 9
       "\tleftsourceip=%config\n"  // 10
-      "\tfragmentation=accept\n"  // 11
+      "\tikedscp=101110\n"        // 11
       "\tpfs=yes\n"               // 12 (deprecated: the parser's warning)
       "\tleftfirewall=yes\n");    // 13
   ASSERT_NE(c, nullptr);
@@ -159,12 +159,27 @@ TEST_F(Mapping, AcceptedButNotActedOnIsAWarningWithItsLine) {
        {conf + ":5: conn a: compress=yes", conf + ":6: conn a: mobike=yes",
         conf + ":7: conn a: reauth=yes", conf + ":8: conn a: inactivity",
         conf + ":9: conn a: lifebytes", conf + ":10: conn a: leftsourceip",
-        conf + ":11: conn a: fragmentation=accept", conf + ":12: conn a: deprecated keyword 'pfs'",
+        conf + ":11: conn a: ikedscp", conf + ":12: conn a: deprecated keyword 'pfs'",
         conf + ":13: conn a: leftfirewall=yes"}) {
     EXPECT_TRUE(has_warning(configuration, expected)) << expected << "\nwarnings:\n"
                                                       << all_warnings(configuration);
   }
+}
+
+TEST_F(Mapping, FragmentationAcceptAnnouncesButSendsWholeMessages) {
+  // strongSwan's fragmentation=accept: support is announced and the peer's
+  // fragments are taken, our own messages are not split.
+  const auto* c = load_conn("\tfragmentation=accept\n");
+  ASSERT_NE(c, nullptr);
   EXPECT_TRUE(c->fragmentation);
+  EXPECT_FALSE(c->send_fragments);
+  EXPECT_FALSE(has_warning(configuration, "fragmentation")) << all_warnings(configuration);
+  for (const char* value : {"yes", "force"}) {
+    const auto* d = load_conn(std::string("\tfragmentation=") + value + "\n");
+    ASSERT_NE(d, nullptr) << value;
+    EXPECT_TRUE(d->fragmentation) << value;
+    EXPECT_TRUE(d->send_fragments) << value;
+  }
 }
 
 TEST_F(Mapping, WrittenDpdtimeoutBoundsTheLivenessCheckWithoutAWarning) {

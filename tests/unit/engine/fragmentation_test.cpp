@@ -87,6 +87,26 @@ TEST(Fragmentation, WithoutFragmentationTheMessageGoesWhole) {
   EXPECT_EQ(h.b().events.count(EventKind::child_up), 1u) << h.dump();
 }
 
+TEST(Fragmentation, AcceptOnlyAnnouncesAndReassemblesButSendsWholeMessages) {
+  // fragmentation=accept (strongSwan's meaning) at west: east is told that
+  // west takes fragments and sends them; west's own request goes whole.
+  TwoPeerHarness h;
+  add_many_subnets(h);
+  auto west = std::make_shared<sa::Connection>(*h.a().engine.find_connection("office"));
+  west->send_fragments = false;
+  h.a().engine.add_connection(west);
+  ASSERT_TRUE(h.a().engine.initiate("office", "", h.now()));
+  h.deliver_all();
+  auto requests = h.link().sent_by(Side::a, ExchangeType::ike_auth, false);
+  auto responses = h.link().sent_by(Side::b, ExchangeType::ike_auth, true);
+  ASSERT_EQ(requests.size(), 1u) << h.dump();
+  EXPECT_GT(requests[0].size, kLargestIkeDatagram);
+  ASSERT_GT(responses.size(), 1u) << h.dump();
+  EXPECT_EQ(count_fragments(responses), responses.size()) << h.dump();
+  EXPECT_EQ(h.a().events.count(EventKind::child_up), 1u) << h.dump();
+  EXPECT_EQ(h.b().events.count(EventKind::child_up), 1u) << h.dump();
+}
+
 TEST(Fragmentation, ALostFragmentIsRecoveredByRetransmittingTheMessage) {
   TwoPeerHarness h;
   add_many_subnets(h);

@@ -80,7 +80,11 @@ struct Connection {
   PeerGoneAction dpd_action = PeerGoneAction::clear;
   /// Tries of the whole negotiation before giving up (0 = forever).
   std::uint32_t keying_tries = 3;
+  /// Announce and accept IKE fragmentation (RFC 7383).
   bool fragmentation = true;
+  /// Also split our own large messages once the peer announced support
+  /// (fragmentation=yes); fragmentation=accept sends them whole.
+  bool send_fragments = true;
   /// Largest IKE datagram we send before fragmenting (IP + UDP included).
   std::size_t fragment_size = 1280;
   bool force_encapsulation = false;
