@@ -1,5 +1,7 @@
 #include "nat_keepalive.hpp"
 
+#include <algorithm>
+
 #include "ike/sa/task.hpp"
 
 namespace ike::sa {
@@ -28,7 +30,9 @@ bool sends_keepalives(const IkeSa& sa) {
 
 std::optional<MonoTime> nat_keepalive_due(const IkeSa& sa, Duration interval) {
   if (interval <= Duration::zero() || !sa.nat_here || !sends_keepalives(sa)) return std::nullopt;
-  return sa.last_sent + interval;
+  // An IKE SA made by a rekey sent nothing itself yet: its predecessor's
+  // exchange just went through the NAT.
+  return std::max(sa.last_sent, sa.created_at) + interval;
 }
 
 Datagram make_nat_keepalive(const IkeSa& sa) {

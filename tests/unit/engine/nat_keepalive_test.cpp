@@ -161,6 +161,20 @@ TEST(NatKeepalive, AnswersToThePeersRequestsDeferTheKeepaliveToo) {
   EXPECT_EQ(peers.keepalive_times(), (std::vector<MonoTime>{established + seconds(30)}));
 }
 
+TEST(NatKeepalive, AnIkeSaFromARekeyKeepsTheIntervalWithoutAnEarlyKeepalive) {
+  KeepalivePeers peers;
+  peers.establish();
+  auto established = peers.now;
+  peers.advance(seconds(10));
+  ASSERT_TRUE(peers.west.engine.rekey("office", /*ike=*/true, peers.now));
+  peers.pump();
+  ASSERT_EQ(peers.west.events.count(EventKind::ike_rekeyed), 1u) << peers.west.events.dump();
+  ASSERT_EQ(peers.west.engine.ike_sas().size(), 1u);
+  EXPECT_TRUE(peers.west.engine.ike_sas().front()->nat_here) << "the new IKE SA is behind it too";
+  peers.advance(seconds(25));
+  EXPECT_EQ(peers.keepalive_times(), (std::vector<MonoTime>{established + seconds(30)}));
+}
+
 TEST(NatKeepalive, KeepalivesStopWhenTheIkeSaGoes) {
   KeepalivePeers peers;
   peers.establish();
