@@ -19,8 +19,12 @@ scripts/install-deps.sh
 step "formatting"
 scripts/check-format.sh
 
+# Line-table debug info (-g1, -gline-tables-only) keeps backtraces and
+# sanitizer reports readable and compiles about a quarter faster than -g,
+# which keeps the whole run under 30 minutes on two cores.
 step "normal build"
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" >/dev/null
 cmake --build build -j "$jobs"
 (cd build && ctest --output-on-failure -j "$jobs" -L 'unit|packaging|net|interop')
 
@@ -40,6 +44,7 @@ trap stop_lab EXIT
 step "AddressSanitizer + UBSan + libFuzzer build (clang)"
 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIKE_SANITIZE=ON \
   -DIKE_FUZZ=ON -DIKE_BUILD_BENCH=OFF -DCMAKE_CXX_COMPILER=clang++ \
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only -DNDEBUG" \
   -DIKE_FUZZ_SECONDS="$fuzz_seconds" >/dev/null
 cmake --build build-fuzz -j "$jobs"
 
