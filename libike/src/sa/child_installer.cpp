@@ -16,15 +16,17 @@ unsigned selector_specificity(const ts::TrafficSelector& local, const ts::Traffi
   return specificity;
 }
 
+UdpEncapsulation esp_in_udp_ports(std::uint16_t our_port, std::uint16_t peer_port, bool inbound) {
+  if (inbound) return UdpEncapsulation{peer_port, our_port};
+  return UdpEncapsulation{our_port, peer_port};
+}
+
 namespace {
 
-/// The SA's own UDP ports (kernel.hpp): an inbound SA's packets come from the
-/// peer's port, and XFRM reports a MAPPING when they arrive from another one.
 std::optional<UdpEncapsulation> encapsulation_for(const IkeSa& sa, bool inbound) {
   bool encapsulate = sa.nat_here || sa.nat_there || sa.connection->force_encapsulation;
   if (!encapsulate) return std::nullopt;
-  if (inbound) return UdpEncapsulation{sa.remote.port, sa.local.port};
-  return UdpEncapsulation{sa.local.port, sa.remote.port};
+  return esp_in_udp_ports(sa.local.port, sa.remote.port, inbound);
 }
 
 /// More specific selectors win: XFRM picks the lowest priority value.

@@ -28,6 +28,10 @@ Status install_child_policies(IkeSa& sa, ChildSa& child, Services& services);
 /// How narrow a policy's selectors are (prefix bits, protocol, ports): the
 /// base of CHILD SA and trap policy priorities, narrower first.
 unsigned selector_specificity(const ts::TrafficSelector& local, const ts::TrafficSelector& remote);
+/// The UDP encapsulation of one ESP SA of a CHILD SA: each SA names its own
+/// source port first (kernel.hpp), so an inbound SA's packets come from the
+/// peer's port, and XFRM reports a MAPPING when they arrive from another one.
+UdpEncapsulation esp_in_udp_ports(std::uint16_t our_port, std::uint16_t peer_port, bool inbound);
 /// The two halves of install_child_sas: a CHILD rekey responder installs its
 /// outbound SA only once the initiator has the matching inbound one.
 Status install_child_inbound_sa(IkeSa& sa, ChildSa& child, Services& services,

@@ -86,11 +86,10 @@ void Engine::Impl::move_peer(IkeSa& sa, const Endpoint& remote, const std::strin
   }
   sa.remote = remote;
   for (auto& child : sa.children) {
-    // Each SA's encapsulation names its own source port first (kernel.hpp).
     std::optional<UdpEncapsulation> inbound_encapsulation, outbound_encapsulation;
     if (child.encapsulated) {
-      inbound_encapsulation = UdpEncapsulation{remote.port, sa.local.port};
-      outbound_encapsulation = UdpEncapsulation{sa.local.port, remote.port};
+      inbound_encapsulation = esp_in_udp_ports(sa.local.port, remote.port, /*inbound=*/true);
+      outbound_encapsulation = esp_in_udp_ports(sa.local.port, remote.port, /*inbound=*/false);
     }
     if (child.inbound_installed) {
       auto moved = services.kernel.update_sa_addresses(UpdateSaAddressesRequest{
