@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "ike/crypto/pki/identity_match.hpp"
-#include "ike/proposal/defaults.hpp"
+#include "ike_proposals.hpp"
 
 namespace ike::sa {
 
@@ -72,10 +72,7 @@ const Connection* best_connection_by_address(const ConnectionTable& connections,
 
 bool accepts_ike_algorithms(const Connection& connection,
                             const proposal::NegotiatedAlgorithms& agreed) {
-  const auto proposals =
-      connection.ike_proposals.empty()
-          ? proposal::default_proposals(wire::ProtocolId::ike, proposal::DefaultsUse::accept)
-          : connection.ike_proposals;
+  const auto proposals = ike_proposals(connection, proposal::DefaultsUse::accept);
   return std::any_of(proposals.begin(), proposals.end(),
                      [&](const auto& proposal) { return admits(proposal, agreed); });
 }

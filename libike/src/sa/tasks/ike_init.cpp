@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "../ike_keys.hpp"
+#include "../ike_proposals.hpp"
 #include "ike/crypto/key_exchange.hpp"
 #include "ike/crypto/pki/signature_scheme.hpp"
 #include "ike/proposal/defaults.hpp"
@@ -19,12 +20,6 @@
 namespace ike::sa {
 
 namespace {
-
-std::vector<proposal::CryptoProposal> ike_proposals(const Connection& connection,
-                                                    proposal::DefaultsUse use) {
-  if (!connection.ike_proposals.empty()) return connection.ike_proposals;
-  return proposal::default_proposals(wire::ProtocolId::ike, use);
-}
 
 Bytes random_nonce(Services& services, std::size_t size) {
   Bytes nonce(size);

@@ -15,6 +15,7 @@
 #include <memory>
 
 #include "../ike_keys.hpp"
+#include "../ike_proposals.hpp"
 #include "../rekey_rules.hpp"
 #include "child_exchange.hpp"
 #include "ike/crypto/cipher_description.hpp"
@@ -38,12 +39,6 @@ constexpr std::string_view kInitiatorName = "IKE rekey initiator";
 /// request among them), and a little more.
 Duration replaced_sa_grace(const IkeSa& sa) {
   return give_up_after(sa.connection->retransmit) + seconds(30);
-}
-
-std::vector<proposal::CryptoProposal> ike_proposals(const Connection& connection,
-                                                    proposal::DefaultsUse use) {
-  if (!connection.ike_proposals.empty()) return connection.ike_proposals;
-  return proposal::default_proposals(wire::ProtocolId::ike, use);
 }
 
 Bytes spi_bytes(std::uint64_t spi) {
