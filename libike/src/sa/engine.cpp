@@ -128,6 +128,20 @@ Status Engine::rekey(std::string_view connection, bool ike, MonoTime now) {
   return status;
 }
 
+Status Engine::rekey_child(std::string_view connection, std::string_view child, MonoTime now) {
+  impl_->begin_input(now, wall_now_);
+  auto status = impl_->rekey_child(connection, child);
+  impl_->finish_input();
+  return status;
+}
+
+Status Engine::terminate_child(std::string_view connection, std::string_view child, MonoTime now) {
+  impl_->begin_input(now, wall_now_);
+  auto status = impl_->terminate_child(connection, child);
+  impl_->finish_input();
+  return status;
+}
+
 std::optional<Datagram> Engine::poll_transmit() {
   if (impl_->outbox.empty()) return std::nullopt;
   auto out = std::move(impl_->outbox.front());

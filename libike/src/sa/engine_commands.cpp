@@ -122,4 +122,98 @@ Status Engine::Impl::rekey(std::string_view connection_name, bool ike) {
   return {};
 }
 
+namespace {
+
+bool is_child_of(const ChildSa& child, std::string_view child_name) {
+  return child.config != nullptr && child.name() == child_name;
+}
+
+/// Installed, or replaced by a rekey and not deleted yet: the CHILD SAs a
+/// Delete still has to reach.
+bool child_still_up(const ChildSa& child) {
+  return child.state == ChildState::installed || child.state == ChildState::rekeying ||
+         child.state == ChildState::rekeyed;
+}
+
+}  // namespace
+
+Status Engine::Impl::rekey_child(std::string_view connection_name, std::string_view child_name) {
+  bool found = false;
+  for (auto& [spi, sa] : sas) {
+    if (sa->connection->name != connection_name || sa->state != IkeState::established) continue;
+    for (auto& child : sa->children) {
+      if (is_child_of(child, child_name) && queue_child_rekey(*sa, child, services, "operator")) {
+        found = true;
+      }
+    }
+    start_next_request(*sa);
+  }
+  if (!found) {
+    return make_error(Errc::invalid_argument, "no installed CHILD SA '" + std::string(child_name) +
+                                                  "' of connection '" +
+                                                  std::string(connection_name) + "'");
+  }
+  return {};
+}
+
+Status Engine::Impl::terminate_child(std::string_view connection_name,
+                                     std::string_view child_name) {
+  bool found = false;
+  // A keyingtries retry that would bring only this CHILD goes; one that
+  // brings others as well forgets it.
+  std::erase_if(pending_initiations, [&](Initiation& initiation) {
+    if (initiation.connection->name != connection_name) return false;
+    auto erased = std::erase_if(
+        initiation.children, [&](const ChildConfig* child) { return child->name == child_name; });
+    found = found || erased > 0;
+    return erased > 0 && initiation.children.empty();
+  });
+  for (auto& [spi, sa] : sas) {
+    if (sa->connection->name != connection_name || sa->state == IkeState::destroying) continue;
+    if (sa->state != IkeState::established) {
+      auto record = initiations.find(sa->serial);
+      if (record == initiations.end()) continue;
+      auto& children = record->second.children;
+      auto erased = std::erase_if(
+          children, [&](const ChildConfig* child) { return child->name == child_name; });
+      if (erased == 0) continue;
+      found = true;
+      if (children.empty()) end_ike_sa(*sa);
+      continue;
+    }
+    // Another CHILD's SA, even one being created, keeps the IKE SA; with
+    // none, the IKE SA goes whole (also one whose CHILD SAs all failed).
+    bool ours = false;
+    bool others = false;
+    for (const auto& child : sa->children) {
+      if (is_child_of(child, child_name)) {
+        ours = ours || child_still_up(child);
+      } else if (child.state != ChildState::deleting) {
+        others = true;
+      }
+    }
+    if (!others) {
+      found = true;
+      end_ike_sa(*sa);
+      continue;
+    }
+    if (!ours) continue;
+    found = true;
+    // One whose rekey is in flight is left to it (a Delete would cross the
+    // rekey); the operator's next down finds its successor.
+    for (auto& child : sa->children) {
+      if (is_child_of(child, child_name)) {
+        queue_child_delete(*sa, child, services, "terminated by operator");
+      }
+    }
+    start_next_request(*sa);
+  }
+  if (!found) {
+    return make_error(Errc::invalid_argument, "no CHILD SA '" + std::string(child_name) +
+                                                  "' of connection '" +
+                                                  std::string(connection_name) + "'");
+  }
+  return {};
+}
+
 }  // namespace ike::sa

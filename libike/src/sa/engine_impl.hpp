@@ -185,6 +185,8 @@ struct Engine::Impl final : IkeSaRegistry {
   /// D(IKE) for an established IKE SA, destroy_sa otherwise.
   void end_ike_sa(IkeSa& sa);
   Status rekey(std::string_view connection_name, bool ike);
+  Status rekey_child(std::string_view connection_name, std::string_view child_name);
+  Status terminate_child(std::string_view connection_name, std::string_view child_name);
 
   // --- configuration (engine_connections.cpp)
   void add_connection(ConnectionPtr connection);

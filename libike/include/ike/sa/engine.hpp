@@ -107,12 +107,21 @@ class Engine {
   /// `ikectl rekey`: rekeys the established IKE SAs of the connection
   /// (`ike`), or all their CHILD SAs.
   Status rekey(std::string_view connection, bool ike, MonoTime now);
+  /// `ikectl rekey` of one CHILD of a connection with several (conns that
+  /// share an IKE SA): rekeys only that CHILD's CHILD SAs.
+  Status rekey_child(std::string_view connection, std::string_view child, MonoTime now);
   /// `ikectl down`: deletes every IKE SA of the connection (and their CHILD
   /// SAs) and drops pending keyingtries retries. Trap policies stay (unroute).
   Status terminate(std::string_view connection, MonoTime now);
   /// `ikectl down name[serial]`: deletes only the IKE SA with `serial` (and
   /// its CHILD SAs), e.g. one of two that both peers initiated at once.
   Status terminate_ike_sa(std::uint32_t serial, MonoTime now);
+  /// `ikectl down` of one CHILD of a connection with several: deletes that
+  /// CHILD's CHILD SAs (INFORMATIONAL with Delete) and keeps the IKE SA for
+  /// the others. An IKE SA left with no CHILD SA of another CHILD (none
+  /// installed or being created) is deleted whole, and one still being set
+  /// up is ended when it negotiates only this CHILD.
+  Status terminate_child(std::string_view connection, std::string_view child, MonoTime now);
   /// auto=route: installs a trap policy (PolicyRequest::trap, direction out)
   /// for every CHILD of the connection; a packet matching one makes the
   /// kernel send an ACQUIRE (handle_kernel_acquire). The connection is
