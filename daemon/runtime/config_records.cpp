@@ -60,7 +60,7 @@ json connection_record(const setup::ConnectionSetup& setup) {
   const auto& connection = *setup.connection;
   json record = json::object();
   record["type"] = "connection";
-  record["name"] = connection.name;
+  record["name"] = setup.name;
   record["auto"] = std::string(ike::config::name(setup.auto_action));
   record["local"] = address_text(connection.local_address, connection.local_port);
   record["remote"] = address_text(connection.remote_address, connection.remote_port);
@@ -70,7 +70,12 @@ json connection_record(const setup::ConnectionSetup& setup) {
   record["remote_auth"] = std::string(ike::sa::to_string(connection.remote_auth));
   record["ike_proposals"] = proposal_list(connection.ike_proposals);
   json children = json::array();
+  json shared = json::array();
   for (const auto& child : connection.children) {
+    if (child.name != setup.name) {
+      shared.push_back(child.name);
+      continue;
+    }
     json entry = json::object();
     entry["name"] = child.name;
     entry["mode"] = std::string(ike::sa::to_string(child.mode));
@@ -80,6 +85,8 @@ json connection_record(const setup::ConnectionSetup& setup) {
     children.push_back(std::move(entry));
   }
   record["children"] = std::move(children);
+  // Sections whose CHILDs come on the same IKE SA (setup/shared_ike_sas.hpp).
+  if (!shared.empty()) record["shares_ike_sa_with"] = std::move(shared);
   if (!setup.updown_script.empty()) record["updown"] = setup.updown_script;
   if (setup.source) record["where"] = setup.source->where.to_string();
   return record;

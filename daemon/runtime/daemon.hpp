@@ -72,11 +72,19 @@ class Daemon final : public control::CommandHandler,
     ike::sa::Event event;
     std::string child_name;
   };
-  /// `ikectl down` waiting for its IKE SAs to go.
+  /// `ikectl down` waiting for its IKE SAs, or only their CHILD SAs of
+  /// `child`, to go.
   struct DownWait {
     std::vector<std::uint32_t> serials;
+    std::string child;
     control::ReplyStreamPtr reply;
     ike::MonoTime deadline;
+  };
+  /// What a conn name given to ikectl means to the engine.
+  struct ConnTarget {
+    std::string connection;  ///< the engine connection
+    std::string child;       ///< the section's CHILD ("" for a bare engine name)
+    bool shares_ike_sa = false;
   };
 
   // --- network (daemon_network.cpp)
@@ -104,8 +112,13 @@ class Daemon final : public control::CommandHandler,
   void process_pending_events();
   void check_down_waits(ike::MonoTime now);
   // --- commands (daemon_commands.cpp)
+  /// A loaded section, or else an engine connection of that name (one a
+  /// reload removed may still have SAs).
+  ConnTarget target_of(const std::string& name) const;
   void command_up(const control::UpCommand& up, control::ReplyStreamPtr reply);
   void command_down(const control::DownCommand& down, control::ReplyStreamPtr reply);
+  /// `ikectl down` of a section that shares its IKE SA: only its CHILD SAs.
+  void command_down_child(const ConnTarget& target, control::ReplyStreamPtr reply);
   void command_status(const control::StatusCommand& status, control::ReplyStreamPtr reply);
   void stream_status(std::shared_ptr<std::vector<std::uint32_t>> serials, std::size_t next,
                      std::optional<std::string> connection, control::ReplyStreamPtr reply);

@@ -53,13 +53,24 @@ void Daemon::handle(const control::Command& command, control::ReplyStreamPtr rep
       command);
 }
 
+Daemon::ConnTarget Daemon::target_of(const std::string& name) const {
+  auto found = setup_by_name_.find(name);
+  if (found == setup_by_name_.end() ||
+      found->second->auto_action == ike::config::AutoAction::ignore) {
+    return ConnTarget{name, {}, false};
+  }
+  const auto& connection = *found->second->connection;
+  return ConnTarget{connection.name, found->second->name, connection.children.size() > 1};
+}
+
 void Daemon::command_up(const control::UpCommand& up, control::ReplyStreamPtr reply) {
-  const auto* connection = shard_->engine().find_connection(up.connection);
+  auto target = target_of(up.connection);
+  const auto* connection = shard_->engine().find_connection(target.connection);
   if (connection == nullptr) {
     reply->finish_error("no connection named '" + up.connection + "'");
     return;
   }
-  std::string child = up.child;
+  std::string child = up.child.empty() ? target.child : up.child;
   if (child.empty() && !connection->children.empty()) child = connection->children.front().name;
   if (!up.child.empty() && connection->child(up.child) == nullptr) {
     reply->finish_error("connection '" + up.connection + "' has no CHILD '" + up.child + "'");
@@ -67,7 +78,7 @@ void Daemon::command_up(const control::UpCommand& up, control::ReplyStreamPtr re
   }
   logger_.info(Subsystem::ctl, "up " + up.connection + (up.child.empty() ? "" : " " + up.child));
   ike::MonoTime now = begin_input();
-  auto serial = shard_->engine().initiate(up.connection, up.child, now);
+  auto serial = shard_->engine().initiate(target.connection, child, now);
   if (!serial) {
     reply->finish_error(serial.error().reason);
     after_input();
@@ -87,17 +98,22 @@ void Daemon::command_up(const control::UpCommand& up, control::ReplyStreamPtr re
       }
     }
   }
-  up_waits_.add(UpTracker::Waiter{*serial, up.connection, child, reply});
+  up_waits_.add(UpTracker::Waiter{*serial, target.connection, child, reply});
   after_input();
 }
 
 void Daemon::command_down(const control::DownCommand& down, control::ReplyStreamPtr reply) {
+  auto target = target_of(down.connection);
+  if (target.shares_ike_sa) {
+    command_down_child(target, reply);
+    return;
+  }
   auto& engine = shard_->engine();
   std::vector<std::uint32_t> serials;
   for (const auto* sa : engine.ike_sas()) {
-    if (sa->connection->name == down.connection) serials.push_back(sa->serial);
+    if (sa->connection->name == target.connection) serials.push_back(sa->serial);
   }
-  if (engine.find_connection(down.connection) == nullptr && serials.empty()) {
+  if (engine.find_connection(target.connection) == nullptr && serials.empty()) {
     reply->finish_error("no connection named '" + down.connection + "'");
     return;
   }
@@ -105,16 +121,37 @@ void Daemon::command_down(const control::DownCommand& down, control::ReplyStream
   ike::MonoTime now = begin_input();
   if (serials.empty()) {
     reply->finish_ok(message("no IKE SA of '" + down.connection + "' to delete"));
-    (void)engine.terminate(down.connection, now);  // drops pending keyingtries
+    (void)engine.terminate(target.connection, now);  // drops pending keyingtries
     after_input();
     return;
   }
-  if (auto done = engine.terminate(down.connection, now); !done) {
+  if (auto done = engine.terminate(target.connection, now); !done) {
     reply->finish_error(done.error().reason);
     after_input();
     return;
   }
-  down_waits_.push_back(DownWait{std::move(serials), reply, now + kDownWait});
+  down_waits_.push_back(DownWait{std::move(serials), {}, reply, now + kDownWait});
+  after_input();
+  check_down_waits(std::chrono::steady_clock::now());
+}
+
+void Daemon::command_down_child(const ConnTarget& target, control::ReplyStreamPtr reply) {
+  auto& engine = shard_->engine();
+  std::vector<std::uint32_t> serials;
+  for (const auto* sa : engine.ike_sas()) {
+    if (sa->connection->name == target.connection) serials.push_back(sa->serial);
+  }
+  logger_.info(Subsystem::ctl,
+               "down " + target.child + " (a CHILD of IKE connection " + target.connection + ")");
+  ike::MonoTime now = begin_input();
+  auto done = engine.terminate_child(target.connection, target.child, now);
+  if (serials.empty()) {
+    reply->finish_ok(message("no IKE SA of '" + target.child + "' to delete"));
+  } else if (!done) {
+    reply->finish_error(done.error().reason);
+  } else {
+    down_waits_.push_back(DownWait{std::move(serials), target.child, reply, now + kDownWait});
+  }
   after_input();
   check_down_waits(std::chrono::steady_clock::now());
 }
@@ -123,8 +160,10 @@ void Daemon::command_status(const control::StatusCommand& status, control::Reply
   auto serials = std::make_shared<std::vector<std::uint32_t>>();
   auto sas = shard_->engine().ike_sas();
   serials->reserve(sas.size());
+  std::optional<std::string> wanted;
+  if (status.connection) wanted = target_of(*status.connection).connection;
   for (const auto* sa : sas) {
-    if (!status.connection || sa->connection->name == *status.connection) {
+    if (!wanted || sa->connection->name == *wanted) {
       serials->push_back(sa->serial);
     }
   }
@@ -201,7 +240,10 @@ void Daemon::command_list_certificates(control::ReplyStreamPtr reply) {
 void Daemon::command_rekey(const control::RekeyCommand& rekey, control::ReplyStreamPtr reply) {
   logger_.info(Subsystem::ctl, "rekey " + rekey.connection + (rekey.ike ? " --ike" : ""));
   ike::MonoTime now = begin_input();
-  auto done = shard_->engine().rekey(rekey.connection, rekey.ike, now);
+  auto target = target_of(rekey.connection);
+  auto done = target.shares_ike_sa && !rekey.ike
+                  ? shard_->engine().rekey_child(target.connection, target.child, now)
+                  : shard_->engine().rekey(target.connection, rekey.ike, now);
   if (done) {
     reply->finish_ok(message(std::string(rekey.ike ? "IKE SA" : "CHILD SA") + " rekey of '" +
                              rekey.connection + "' started"));

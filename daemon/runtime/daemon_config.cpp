@@ -15,18 +15,20 @@ void Daemon::index_configuration() {
   setup_by_name_.clear();
   setup_by_name_.reserve(config_.connections.size());
   for (const auto& setup : config_.connections) {
-    setup_by_name_.emplace(setup.connection->name, &setup);
+    setup_by_name_.emplace(setup.name, &setup);
   }
 }
 
 void Daemon::act_on_auto(const setup::ConnectionSetup& setup, ike::MonoTime now) {
-  const std::string& name = setup.connection->name;
+  // Sections sharing a connection are all routed or none (shared_ike_sas.hpp):
+  // routing it again is a no-op.
+  const std::string& name = setup.name;
   if (setup.auto_action == AutoAction::route) {
-    if (auto routed = shard_->engine().route(name, now); !routed) {
+    if (auto routed = shard_->engine().route(setup.connection->name, now); !routed) {
       logger_.error(Subsystem::cfg, "auto=route " + name + ": " + routed.error().reason);
     }
   } else if (setup.auto_action == AutoAction::start) {
-    if (auto started = shard_->engine().initiate(name, "", now); !started) {
+    if (auto started = shard_->engine().initiate(setup.connection->name, name, now); !started) {
       logger_.error(Subsystem::cfg, "auto=start " + name + ": " + started.error().reason);
     }
   }
@@ -36,7 +38,7 @@ void Daemon::apply(const ReloadPlan& plan, const setup::Configuration& loaded, b
   ike::MonoTime now = begin_input();
   auto& engine = shard_->engine();
   if (!starting) shard_->replace_credentials(loaded.credentials);
-  for (const auto& name : plan.removed) {
+  for (const auto& name : plan.dropped) {
     // Running SAs stay (update-like reload, reload_plan.hpp); the engine
     // unroutes the connection's traps.
     engine.remove_connection(name);

@@ -43,7 +43,10 @@ void Daemon::publish(const ike::sa::Event& event) {
       if (child != sa->children.end()) {
         if (child->config != nullptr) child_name = child->name();
         if (updown_ && (event.kind == EventKind::child_up || event.kind == EventKind::child_down)) {
-          auto found = setup_by_name_.find(event.connection);
+          // The section of the CHILD: sections that share an IKE SA each
+          // have their own leftupdown.
+          auto found = setup_by_name_.find(child_name);
+          if (found == setup_by_name_.end()) found = setup_by_name_.find(event.connection);
           if (found != setup_by_name_.end() && !found->second->updown_script.empty()) {
             updown_->child_event(event.kind == EventKind::child_up, *found->second, *sa, *child);
           }
@@ -76,12 +79,18 @@ void Daemon::process_pending_events() {
 void Daemon::check_down_waits(ike::MonoTime now) {
   std::erase_if(down_waits_, [&](DownWait& wait) {
     if (wait.reply->closed()) return true;
-    std::erase_if(wait.serials, [this](std::uint32_t serial) {
-      return shard_->engine().find_ike_sa(serial) == nullptr;
+    std::erase_if(wait.serials, [&](std::uint32_t serial) {
+      const auto* sa = shard_->engine().find_ike_sa(serial);
+      if (sa == nullptr) return true;
+      if (wait.child.empty() || sa->state == ike::sa::IkeState::deleting) return false;
+      return std::none_of(sa->children.begin(), sa->children.end(), [&](const auto& child) {
+        return child.config != nullptr && child.name() == wait.child;
+      });
     });
     if (wait.serials.empty()) {
       nlohmann::json result = nlohmann::json::object();
-      result["message"] = "IKE SA(s) deleted";
+      result["message"] =
+          wait.child.empty() ? "IKE SA(s) deleted" : "CHILD SA(s) of '" + wait.child + "' deleted";
       wait.reply->finish_ok(std::move(result));
       return true;
     }

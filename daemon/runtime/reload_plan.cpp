@@ -2,6 +2,7 @@
 
 #include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace ikev2d::runtime {
 
@@ -74,9 +75,30 @@ std::string names(const std::vector<const setup::ConnectionSetup*>& setups) {
   std::string out;
   for (const auto* setup : setups) {
     out += out.empty() ? " (" : ", ";
-    out += setup->connection->name;
+    out += setup->name;
   }
   return out.empty() ? out : out + ")";
+}
+
+bool same_children(const ike::sa::Connection& a, const ike::sa::Connection& b) {
+  if (a.children.size() != b.children.size()) return false;
+  for (std::size_t i = 0; i < a.children.size(); ++i) {
+    if (a.children[i].name != b.children[i].name) return false;
+  }
+  return true;
+}
+
+/// The engine connections the sections run on (auto=ignore ones are not
+/// loaded into the engine).
+std::unordered_set<std::string> engine_connections(
+    const std::vector<setup::ConnectionSetup>& setups) {
+  std::unordered_set<std::string> names;
+  for (const auto& setup : setups) {
+    if (setup.auto_action != ike::config::AutoAction::ignore) {
+      names.insert(setup.connection->name);
+    }
+  }
+  return names;
 }
 
 std::string names(const std::vector<std::string>& list) {
@@ -103,9 +125,10 @@ bool same_setup(const setup::ConnectionSetup& a, const setup::ConnectionSetup& b
   if (!a.connection || !b.connection) return a.connection == b.connection;
   const auto& x = *a.connection;
   const auto& y = *b.connection;
-  return x.local_address == y.local_address && x.remote_address == y.remote_address &&
-         x.local_port == y.local_port && x.remote_port == y.remote_port &&
-         x.local_id == y.local_id && x.remote_id == y.remote_id && same_certificates(x, y);
+  return x.name == y.name && same_children(x, y) && x.local_address == y.local_address &&
+         x.remote_address == y.remote_address && x.local_port == y.local_port &&
+         x.remote_port == y.remote_port && x.local_id == y.local_id && x.remote_id == y.remote_id &&
+         same_certificates(x, y);
 }
 
 ReloadPlan plan_reload(const std::vector<setup::ConnectionSetup>& running,
@@ -113,10 +136,10 @@ ReloadPlan plan_reload(const std::vector<setup::ConnectionSetup>& running,
   std::unordered_map<std::string, const setup::ConnectionSetup*> before;
   before.reserve(running.size());
   for (const auto& setup : running)
-    before.emplace(setup.connection->name, &setup);
+    before.emplace(setup.name, &setup);
   ReloadPlan plan;
   for (const auto& setup : loaded) {
-    const std::string& name = setup.connection->name;
+    const std::string& name = setup.name;
     auto found = before.find(name);
     if (found == before.end()) {
       plan.added.push_back(&setup);
@@ -131,7 +154,14 @@ ReloadPlan plan_reload(const std::vector<setup::ConnectionSetup>& running,
   }
   // Removed ones in their running order, for a stable log.
   for (const auto& setup : running) {
-    if (before.contains(setup.connection->name)) plan.removed.push_back(setup.connection->name);
+    if (before.contains(setup.name)) plan.removed.push_back(setup.name);
+  }
+  auto kept = engine_connections(loaded);
+  std::unordered_set<std::string> seen;
+  for (const auto& setup : running) {
+    const std::string& name = setup.connection->name;
+    if (setup.auto_action == ike::config::AutoAction::ignore || kept.contains(name)) continue;
+    if (seen.insert(name).second) plan.dropped.push_back(name);
   }
   return plan;
 }

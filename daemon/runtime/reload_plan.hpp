@@ -10,6 +10,11 @@
 /// replaced and removed ones dropped from the engine; IKE and CHILD SAs that
 /// are up stay up on the configuration they were negotiated with (the engine
 /// holds it by shared pointer) until they are rekeyed, deleted or fail.
+///
+/// Sections that share an IKE SA (setup/shared_ike_sas.hpp) share one engine
+/// connection: a section also counts as changed when the sections it shares
+/// with change, and the engine drops a connection only when no loaded
+/// section runs on it.
 
 #include <string>
 #include <vector>
@@ -24,6 +29,8 @@ struct ReloadPlan {
   std::vector<const setup::ConnectionSetup*> changed;
   std::vector<std::string> removed;
   std::vector<std::string> unchanged;
+  /// Engine connections no loaded section runs on any more.
+  std::vector<std::string> dropped;
 
   bool empty() const noexcept { return added.empty() && changed.empty() && removed.empty(); }
   /// "2 added (a, b), 1 changed (c), 0 removed, 5 unchanged".
@@ -35,7 +42,8 @@ ReloadPlan plan_reload(const std::vector<setup::ConnectionSetup>& running,
 
 /// Every setting equal, locations ignored.
 bool same_settings(const ike::config::ConnConfig& a, const ike::config::ConnConfig& b);
-/// Settings, resolved addresses, certificates, auto= and updown equal.
+/// Settings, resolved addresses, certificates, auto=, updown and the
+/// sections it shares its IKE SA with equal.
 bool same_setup(const setup::ConnectionSetup& a, const setup::ConnectionSetup& b);
 
 }  // namespace ikev2d::runtime

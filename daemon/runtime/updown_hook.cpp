@@ -85,7 +85,7 @@ void UpdownHook::child_event(bool up, const setup::ConnectionSetup& setup, const
   auto event = updown::describe_child(sa, child, up, updown::interface_of(sa.local.address),
                                       setup.updown_hostaccess);
   updown::UpdownJob job;
-  job.key = setup.connection->name;
+  job.key = setup.name;
   job.label = sa.connection->name + "[" + std::to_string(sa.serial) + "]";
   job.script = setup.updown_script;
   job.environments = updown::updown_environments(event);

@@ -50,6 +50,11 @@ class SystemHostAddresses final : public HostAddresses {
 
 /// One conn section the daemon runs.
 struct ConnectionSetup {
+  /// The section's name, which is also the name of its CHILD.
+  std::string name;
+  /// What the engine runs for it: the section alone, or the Connection it
+  /// shares with other sections (shared_ike_sas.hpp), named after the first
+  /// of them and holding their CHILDs too.
   ike::sa::ConnectionPtr connection;
   ike::config::AutoAction auto_action = ike::config::AutoAction::ignore;
   /// leftupdown (of the local side), empty when unset.

@@ -112,6 +112,7 @@ ike::Result<ConnectionSetup> map_connection(const ConnConfig& conn, MappingConte
   connection->children.push_back(child_config(conn, *ends));
 
   ConnectionSetup setup;
+  setup.name = conn.name;
   setup.connection = std::move(connection);
   setup.auto_action = conn.auto_action;
   setup.updown_script = ends->local->updown;

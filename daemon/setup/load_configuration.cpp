@@ -5,7 +5,8 @@
 //   2. ipsec.secrets (parser), then the private keys it names
 //   3. the trust store (ipsec.d/cacerts, ca sections, ipsec.d/crls)
 //   4. each conn mapped (connection_mapping.hpp), certificates loaded once
-//   5. the credentials: PSKs, a signer per certificate of ours in use
+//   5. sections that can share an IKE SA merged (shared_ike_sas.hpp)
+//   6. the credentials: PSKs, a signer per certificate of ours in use
 
 #include "ike/config/disk_file_source.hpp"
 #include "ike/config/ipsec_conf.hpp"
@@ -13,6 +14,7 @@
 #include "setup/configuration.hpp"
 #include "setup/connection_mapping.hpp"
 #include "setup/file_credentials.hpp"
+#include "setup/shared_ike_sas.hpp"
 #include "setup/trust_anchors.hpp"
 
 namespace ikev2d::setup {
@@ -72,6 +74,7 @@ ike::Result<Configuration> load_configuration(const Paths& paths, const HostAddr
     if (!setup) return std::move(setup).error();
     out.connections.push_back(std::move(*setup));
   }
+  share_ike_sas(out.connections);
 
   out.certificates = certificates.loaded();
   for (const auto& ca : trust->store.cas())

@@ -8,12 +8,19 @@ namespace {
 
 using ike::config::AutoAction;
 
+ike::sa::ChildConfig child_named(const std::string& name) {
+  ike::sa::ChildConfig child;
+  child.name = name;
+  return child;
+}
+
 setup::ConnectionSetup make_setup(const std::string& name, const std::string& remote = "10.0.0.2",
                                   AutoAction action = AutoAction::add) {
   auto conn = std::make_shared<ike::sa::Connection>();
   conn->name = name;
   conn->local_address = *ike::IpAddress::parse("10.0.0.1");
   conn->remote_address = *ike::IpAddress::parse(remote);
+  conn->children.push_back(child_named(name));
   auto source = std::make_shared<ike::config::ConnConfig>();
   source->name = name;
   source->auto_action = action;
@@ -21,6 +28,7 @@ setup::ConnectionSetup make_setup(const std::string& name, const std::string& re
   source->origins["right"] = {"/etc/ikev2d/ipsec.conf", 12};
   source->right.host.text = remote;
   setup::ConnectionSetup setup;
+  setup.name = name;
   setup.connection = conn;
   setup.auto_action = action;
   setup.source = source;
@@ -109,6 +117,52 @@ TEST(ReloadPlan, AutoUpdownAndResolvedAddressesCount) {
   moved.connection = conn;
   EXPECT_FALSE(same_setup(base, moved));
   EXPECT_TRUE(same_setup(base, make_setup("a")));
+}
+
+/// Sections `names` sharing one IKE SA, as setup::share_ike_sas leaves them:
+/// one Connection named after the first, with a CHILD per section.
+std::vector<setup::ConnectionSetup> sharing(const std::vector<std::string>& names) {
+  std::vector<setup::ConnectionSetup> setups;
+  auto merged = std::make_shared<ike::sa::Connection>(*make_setup(names.front()).connection);
+  merged->children.clear();
+  for (const auto& name : names) {
+    setups.push_back(make_setup(name));
+    merged->children.push_back(child_named(name));
+  }
+  for (auto& setup : setups)
+    setup.connection = merged;
+  return setups;
+}
+
+TEST(ReloadPlan, SectionsSharingAnIkeSaChangeTogether) {
+  auto before = sharing({"a", "b", "c"});
+  EXPECT_TRUE(plan_reload(before, sharing({"a", "b", "c"})).empty());
+  // b leaves: a and c now run on a Connection without b's CHILD.
+  auto loaded = sharing({"a", "c"});  // the plan points into it
+  auto plan = plan_reload(before, loaded);
+  EXPECT_EQ(plan.summary(), "0 added, 2 changed (a, c), 1 removed (b), 0 unchanged");
+  EXPECT_TRUE(plan.dropped.empty());  // "a" still runs a and c
+}
+
+TEST(ReloadPlan, TheEngineConnectionIsDroppedWhenNoSectionRunsOnIt) {
+  auto before = sharing({"a", "b"});
+  // a leaves: b runs alone, on a Connection named after it.
+  std::vector<setup::ConnectionSetup> alone{make_setup("b")};
+  auto plan = plan_reload(before, alone);
+  EXPECT_EQ(plan.summary(), "0 added, 1 changed (b), 1 removed (a), 0 unchanged");
+  EXPECT_EQ(plan.dropped, (std::vector<std::string>{"a"}));
+  // Neither shares any more: nothing is dropped, both change.
+  std::vector<setup::ConnectionSetup> apart{make_setup("a"), make_setup("b")};
+  plan = plan_reload(before, apart);
+  EXPECT_EQ(plan.summary(), "0 added, 2 changed (a, b), 0 removed, 0 unchanged");
+  EXPECT_TRUE(plan.dropped.empty());
+}
+
+TEST(ReloadPlan, AnIgnoredSectionIsNeverInTheEngine) {
+  auto ignored = make_setup("x", "10.0.0.2", AutoAction::ignore);
+  auto plan = plan_reload({ignored}, {});
+  EXPECT_EQ(plan.removed, (std::vector<std::string>{"x"}));
+  EXPECT_TRUE(plan.dropped.empty());
 }
 
 }  // namespace

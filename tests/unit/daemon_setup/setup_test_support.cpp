@@ -228,7 +228,7 @@ ike::Result<Configuration> load(const ConfigTree& tree, const HostAddresses& hos
 
 const ConnectionSetup* find_conn(const Configuration& configuration, const std::string& name) {
   for (const auto& setup : configuration.connections) {
-    if (setup.connection && setup.connection->name == name) return &setup;
+    if (setup.name == name) return &setup;
   }
   return nullptr;
 }
