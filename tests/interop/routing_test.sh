@@ -10,6 +10,12 @@
 #          (two halves of 10.1.8.0/24 <-> 10.2.8.0/24), each narrowed from
 #          ikev2d's one conn; b with CREATE_CHILD_SA; both rekeyed by
 #          `ikectl rekey`; b deleted alone by charon.
+#   ours   the same started by ikev2d: its conns ta and tb differ only in
+#          their subnets (the halves of 10.1.9.0/24 <-> 10.2.9.0/24), so
+#          they share one IKE SA as in strongSwan's starter; `ikectl up tb`
+#          after `ikectl up ta` is a CREATE_CHILD_SA on it, `ikectl rekey tb`
+#          and `ikectl down tb` touch tb alone, `ikectl down ta` then takes
+#          the IKE SA. Then charon brings ta and tb the other way round.
 # On the host kernel (no ESP) the IKE side: trap policies, the ACQUIRE that
 # starts IKE, the CREATE_CHILD_SA refused without tearing the IKE SA down.
 # Under has_esp (the lab kernel) the CHILD SAs and traffic too.
@@ -22,7 +28,7 @@ lifecycle_trap
 echo '@west.example @east.example : PSK "interop-lifecycle-0123456789"' >"$WORK/west/ipsec.secrets"
 chmod 600 "$WORK/west/ipsec.secrets"
 
-for n in 6 7 8; do
+for n in 6 7 8 9; do
   case_addresses "$n"
   ip -n "$NS_W" addr add "10.1.$n.1/32" dev lo
   ip -n "$NS_E" addr add "10.2.$n.1/32" dev lo
@@ -33,6 +39,8 @@ done
   LEFT_SUBNET=10.1.6.0/24 RIGHT_SUBNET=10.2.6.0/24 AUTO=route west_conn trap 6 ""
   LEFT_SUBNET=10.1.7.0/24 RIGHT_SUBNET=10.2.7.0/24 west_conn ctrap 7 ""
   LEFT_SUBNET=10.1.8.0/24 RIGHT_SUBNET=10.2.8.0/24 west_conn two 8 ""
+  LEFT_SUBNET=10.1.9.0/25 RIGHT_SUBNET=10.2.9.0/25 west_conn ta 9 ""
+  LEFT_SUBNET=10.1.9.128/25 RIGHT_SUBNET=10.2.9.128/25 west_conn tb 9 ""
 } >"$WORK/west/ipsec.conf"
 {
   echo "connections {"
@@ -42,6 +50,10 @@ done
           remote_ts = 10.1.8.0/25 }
       b { local_ts = 10.2.8.128/25
           remote_ts = 10.1.8.128/25 }" charon_conn two 8 ""
+  CHILDREN="      ta { local_ts = 10.2.9.0/25
+           remote_ts = 10.1.9.0/25 }
+      tb { local_ts = 10.2.9.128/25
+           remote_ts = 10.1.9.128/25 }" charon_conn ta 9 ""
   echo "}"
   charon_secrets
 } >"$CHARON_DIR/swanctl/swanctl.conf"
@@ -168,6 +180,78 @@ if want two; then
   poll 5 'test -z "$(our_states west)" && ! our_policies west | grep -q 10.1.8.' ||
     fail "two: west's kernel keeps: $(our_policies west) $(our_states west)"
   pass "two: a second CHILD SA from charon on ikev2d's IKE SA"
+fi
+
+# --- a second CHILD SA started by ikev2d --------------------------------------------
+if want ours; then
+  ip -n "$NS_W" addr add 10.1.9.129/32 dev lo
+  ip -n "$NS_E" addr add 10.2.9.129/32 dev lo
+  ctl west --json list-conns | jq -s -e 'map(select(.type == "connection" and .name == "tb")) |
+    .[0].shares_ike_sa_with == ["ta"]' >/dev/null ||
+    fail "ours: list-conns does not show tb sharing ta's IKE SA: $(ctl west --json list-conns)"
+  ctl west up ta >"$WORK/up.out" 2>&1
+  poll 10 "sa_pair_ok ta" || fail "ours: ta is not up: $(describe ta); $(cat "$WORK/up.out")"
+  first_ike=$IKE_SPIS
+  log "ours: ikectl up ta: IKE SA $IKE_SPIS (CHILD $CHILD_SPIS)"
+  if has_esp; then
+    ctl west up tb >"$WORK/up.out" 2>&1 || fail "ours: ikectl up tb: $(cat "$WORK/up.out")"
+    poll 10 "two_children_ok ta" || fail "ours: not two CHILD SAs: $(describe ta); $(cat "$WORK/up.out")"
+    [[ $(west_sa ta) == "1 2 $first_ike "* ]] || fail "ours: tb did not come on ta's IKE SA"
+    log "ours: ikectl up tb: CREATE_CHILD_SA on the same IKE SA, pairs $PAIRS"
+    ping_from "$NS_W" 10.2.9.1 3 10.1.9.1 || fail "ours: no traffic through ta"
+    ping_from "$NS_W" 10.2.9.129 3 10.1.9.129 || fail "ours: no traffic through tb"
+    # `ikectl rekey tb`: exactly one of the two pairs is replaced.
+    old_pairs=$PAIRS
+    ctl west rekey tb >/dev/null || fail "ours: ikectl rekey tb"
+    poll 15 "two_children_ok ta && [[ \$(comm -12 <(tr ' ' '\n' <<<\"\$PAIRS\" | sort) <(tr ' ' '\n' <<<'$old_pairs' | sort) | grep -c /) -eq 1 ]]" ||
+      fail "ours: not tb alone rekeyed: was $old_pairs, now $(child_pairs west ta) / $(child_pairs east ta)"
+    log "ours: ikectl rekey tb: $old_pairs -> $PAIRS"
+    ping_from "$NS_W" 10.2.9.129 3 10.1.9.129 || fail "ours: no traffic through tb after its rekey"
+    ctl west down tb >"$WORK/down.out" 2>&1 || fail "ours: ikectl down tb: $(cat "$WORK/down.out")"
+    poll 10 "[[ \$(west_sa ta) == '1 1 $first_ike '* && \$(charon_sa ta) == '1 1 '* ]]" ||
+      fail "ours: tb not deleted alone: $(describe ta)"
+    poll 5 '[[ $(our_states west | wc -l) -eq 2 ]]' || fail "ours: west's kernel: $(our_states west)"
+    ping_from "$NS_W" 10.2.9.1 3 10.1.9.1 || fail "ours: no traffic through ta after tb's down"
+    log "ours: ikectl down tb deleted tb alone ($(cat "$WORK/down.out"))"
+  else
+    # Without ESP charon cannot install tb and refuses the CREATE_CHILD_SA
+    # that ikev2d sent on ta's IKE SA; the IKE SA stays.
+    ! ctl west up tb >"$WORK/up.out" 2>&1 || fail "ours: ikectl up tb succeeded without ESP"
+    grep -q "CHILD SA 'tb' failed: peer refused it" "$WORK/up.out" ||
+      fail "ours: up tb does not name the reason: $(cat "$WORK/up.out")"
+    grep -q 'received: 10.1.9.128/25' "$CHARON_DIR/charon.log" ||
+      fail "ours: charon did not see tb's selectors"
+    sa_pair_ok ta && [[ $IKE_SPIS == "$first_ike" ]] ||
+      fail "ours: the failed CHILD SA cost the IKE SA: $(describe ta)"
+    log "ours: ikectl up tb on ta's IKE SA fails without ESP ($(tail -n 1 "$WORK/up.out")), the IKE SA stays"
+  fi
+  ctl west down ta >/dev/null || fail "ours: ikectl down ta"
+  poll 10 "[[ \$(west_sa ta) == '0 0 '* && \$(charon_sa ta) == '0 0 '* ]]" ||
+    fail "ours: ikectl down ta left: $(describe ta)"
+  poll 5 'test -z "$(our_states west)" && ! our_policies west | grep -q 10.1.9.' ||
+    fail "ours: west's kernel keeps: $(our_policies west) $(our_states west)"
+  # The other way round: charon brings ta and then tb, and ikev2d, which has
+  # them as two conns, takes both on one IKE SA.
+  swan --initiate --ike ta --child ta --timeout 10 >"$WORK/up.out" 2>&1
+  poll 10 "sa_pair_ok ta" || fail "ours: charon's ta is not up: $(describe ta); $(cat "$WORK/up.out")"
+  first_ike=$IKE_SPIS
+  swan --initiate --ike ta --child tb --timeout 10 >"$WORK/up.out" 2>&1
+  if has_esp; then
+    poll 10 "two_children_ok ta" || fail "ours: charon's tb: $(describe ta); $(cat "$WORK/up.out")"
+    [[ $(west_sa ta) == "1 2 $first_ike "* ]] || fail "ours: charon's tb is not on the same IKE SA"
+    ping_from "$NS_W" 10.2.9.129 3 10.1.9.129 || fail "ours: no traffic through charon's tb"
+    log "ours: charon's ta and tb on one IKE SA at ikev2d: pairs $PAIRS"
+  else
+    sa_pair_ok ta && [[ $IKE_SPIS == "$first_ike" ]] ||
+      fail "ours: charon's tb cost the IKE SA: $(describe ta)"
+    log "ours: charon's tb refused without ESP, the IKE SA stays"
+  fi
+  swan --terminate --ike ta --timeout 10 >/dev/null || fail "ours: swanctl --terminate --ike ta"
+  poll 10 "[[ \$(west_sa ta) == '0 0 '* && \$(charon_sa ta) == '0 0 '* ]]" ||
+    fail "ours: not down: $(describe ta)"
+  poll 5 'test -z "$(our_states west)" && ! our_policies west | grep -q 10.1.9.' ||
+    fail "ours: west's kernel keeps: $(our_policies west) $(our_states west)"
+  pass "ours: ikev2d's conns ta and tb share an IKE SA; up, rekey and down of tb alone"
 fi
 
 stop_daemon west
