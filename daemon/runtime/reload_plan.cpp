@@ -4,6 +4,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "setup/shared_ike_sas.hpp"
+
 namespace ikev2d::runtime {
 
 using ike::config::AuthSpec;
@@ -58,17 +60,6 @@ bool same_behaviour(const ConnConfig& a, const ConnConfig& b) {
                   b.mobike, b.installpolicy, b.compress, b.reqid, b.replay_window, b.mark_in,
                   b.mark_out, b.tfc, b.ikedscp, b.sha256_96, b.eap_identity, b.aaa_identity,
                   b.mediation, b.mediated_by, b.me_peerid);
-}
-
-bool same_certificates(const ike::sa::Connection& a, const ike::sa::Connection& b) {
-  if (a.local_certificates.size() != b.local_certificates.size()) return false;
-  for (std::size_t i = 0; i < a.local_certificates.size(); ++i) {
-    const auto& x = a.local_certificates[i];
-    const auto& y = b.local_certificates[i];
-    if ((x == nullptr) != (y == nullptr)) return false;
-    if (x && x->fingerprint_sha256() != y->fingerprint_sha256()) return false;
-  }
-  return true;
 }
 
 std::string names(const std::vector<const setup::ConnectionSetup*>& setups) {
@@ -128,7 +119,7 @@ bool same_setup(const setup::ConnectionSetup& a, const setup::ConnectionSetup& b
   return x.name == y.name && same_children(x, y) && x.local_address == y.local_address &&
          x.remote_address == y.remote_address && x.local_port == y.local_port &&
          x.remote_port == y.remote_port && x.local_id == y.local_id && x.remote_id == y.remote_id &&
-         same_certificates(x, y);
+         setup::same_local_certificates(x, y);
 }
 
 ReloadPlan plan_reload(const std::vector<setup::ConnectionSetup>& running,

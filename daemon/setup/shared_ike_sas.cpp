@@ -8,17 +8,6 @@ namespace {
 
 using ike::config::AutoAction;
 
-bool same_certificates(const ike::sa::Connection& a, const ike::sa::Connection& b) {
-  if (a.local_certificates.size() != b.local_certificates.size()) return false;
-  for (std::size_t i = 0; i < a.local_certificates.size(); ++i) {
-    const auto& x = a.local_certificates[i];
-    const auto& y = b.local_certificates[i];
-    if ((x == nullptr) != (y == nullptr)) return false;
-    if (x && x->fingerprint_sha256() != y->fingerprint_sha256()) return false;
-  }
-  return true;
-}
-
 bool same_lifetime(const ike::LifetimePolicy& a, const ike::LifetimePolicy& b) {
   return std::tie(a.lifetime, a.margin, a.fuzz_percent, a.rekey) ==
          std::tie(b.lifetime, b.margin, b.fuzz_percent, b.rekey);
@@ -37,6 +26,17 @@ bool can_share(const ConnectionSetup& a, const ConnectionSetup& b) {
 
 }  // namespace
 
+bool same_local_certificates(const ike::sa::Connection& a, const ike::sa::Connection& b) {
+  if (a.local_certificates.size() != b.local_certificates.size()) return false;
+  for (std::size_t i = 0; i < a.local_certificates.size(); ++i) {
+    const auto& x = a.local_certificates[i];
+    const auto& y = b.local_certificates[i];
+    if ((x == nullptr) != (y == nullptr)) return false;
+    if (x && x->fingerprint_sha256() != y->fingerprint_sha256()) return false;
+  }
+  return true;
+}
+
 bool same_ike_sa_settings(const ike::sa::Connection& a, const ike::sa::Connection& b) {
   return std::tie(a.local_address, a.remote_address, a.local_port, a.remote_port, a.local_id,
                   a.remote_id, a.local_auth, a.remote_auth, a.send_certificate, a.signature,
@@ -47,7 +47,7 @@ bool same_ike_sa_settings(const ike::sa::Connection& a, const ike::sa::Connectio
                       b.ike_proposals, b.dpd_delay, b.dpd_timeout, b.dpd_action, b.keying_tries,
                       b.fragmentation, b.send_fragments, b.fragment_size, b.force_encapsulation) &&
          same_lifetime(a.ike_lifetime, b.ike_lifetime) &&
-         same_retransmit(a.retransmit, b.retransmit) && same_certificates(a, b);
+         same_retransmit(a.retransmit, b.retransmit) && same_local_certificates(a, b);
 }
 
 void share_ike_sas(std::vector<ConnectionSetup>& setups) {

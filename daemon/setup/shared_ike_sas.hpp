@@ -23,6 +23,9 @@ namespace ikev2d::setup {
 /// retransmission, DPD, keyingtries, fragmentation and forceencaps.
 bool same_ike_sa_settings(const ike::sa::Connection& a, const ike::sa::Connection& b);
 
+/// Our certificate chains are the same certificates (by fingerprint).
+bool same_local_certificates(const ike::sa::Connection& a, const ike::sa::Connection& b);
+
 /// Points every section of a group that can share an IKE SA at one merged
 /// Connection (sections in file order; a group of one is left alone).
 void share_ike_sas(std::vector<ConnectionSetup>& setups);

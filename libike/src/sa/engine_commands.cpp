@@ -135,6 +135,13 @@ bool child_still_up(const ChildSa& child) {
          child.state == ChildState::rekeyed;
 }
 
+Error no_such_child(std::string_view which, std::string_view child_name,
+                    std::string_view connection_name) {
+  return make_error(Errc::invalid_argument, "no " + std::string(which) + "CHILD SA '" +
+                                                std::string(child_name) + "' of connection '" +
+                                                std::string(connection_name) + "'");
+}
+
 }  // namespace
 
 Status Engine::Impl::rekey_child(std::string_view connection_name, std::string_view child_name) {
@@ -148,11 +155,7 @@ Status Engine::Impl::rekey_child(std::string_view connection_name, std::string_v
     }
     start_next_request(*sa);
   }
-  if (!found) {
-    return make_error(Errc::invalid_argument, "no installed CHILD SA '" + std::string(child_name) +
-                                                  "' of connection '" +
-                                                  std::string(connection_name) + "'");
-  }
+  if (!found) return no_such_child("installed ", child_name, connection_name);
   return {};
 }
 
@@ -208,11 +211,7 @@ Status Engine::Impl::terminate_child(std::string_view connection_name,
     }
     start_next_request(*sa);
   }
-  if (!found) {
-    return make_error(Errc::invalid_argument, "no CHILD SA '" + std::string(child_name) +
-                                                  "' of connection '" +
-                                                  std::string(connection_name) + "'");
-  }
+  if (!found) return no_such_child("", child_name, connection_name);
   return {};
 }
 
