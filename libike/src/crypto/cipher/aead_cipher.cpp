@@ -11,25 +11,37 @@
 namespace ike::crypto {
 
 struct AeadCipher::State {
-  /// Keyed once for encryption and once for decryption; each message only
-  /// sets the nonce.
-  detail::CipherCtxPtr encrypt;
-  detail::CipherCtxPtr decrypt;
+  /// Only the key is kept, and each message keys a fresh context: a keyed
+  /// EVP_CIPHER_CTX holds about 1.1 kB (most of it the provider's GCM
+  /// state), an IKE SA has two of these ciphers, and after IKE_AUTH it seals
+  /// or opens a message only now and then (issue 6: heap per IKE SA).
+  detail::CipherPtr cipher;  ///< an up-reference to the fetched cipher
+  std::array<std::uint8_t, 32> key{};
+  std::size_t key_size = 0;
   std::array<std::uint8_t, 4> salt{};
-  std::string name;
+  std::string_view name;  ///< a literal of cipher_description.cpp
 
-  ~State() { OPENSSL_cleanse(salt.data(), salt.size()); }
+  ~State() {
+    OPENSSL_cleanse(key.data(), key.size());
+    OPENSSL_cleanse(salt.data(), salt.size());
+  }
 };
 
 namespace {
 
 constexpr std::size_t kNonceSize = 12;
 
-Result<detail::CipherCtxPtr> keyed_context(EVP_CIPHER* cipher, ByteView key, int encrypt) {
+/// A context keyed for one message with `key` and the nonce `salt` || `iv`.
+Result<detail::CipherCtxPtr> message_context(EVP_CIPHER* cipher, const std::uint8_t* key,
+                                             std::span<const std::uint8_t, 4> salt, ByteView iv,
+                                             int encrypt) {
+  std::array<std::uint8_t, kNonceSize> nonce{};
+  std::copy(salt.begin(), salt.end(), nonce.begin());
+  std::copy(iv.begin(), iv.end(), nonce.begin() + 4);
   detail::CipherCtxPtr ctx(EVP_CIPHER_CTX_new());
   if (!ctx) return detail::openssl_error("EVP_CIPHER_CTX_new");
-  if (EVP_CipherInit_ex2(ctx.get(), cipher, key.data(), nullptr, encrypt, nullptr) != 1)
-    return detail::openssl_error("AEAD key setup");
+  if (EVP_CipherInit_ex2(ctx.get(), cipher, key, nonce.data(), encrypt, nullptr) != 1)
+    return detail::openssl_error("AEAD key and nonce");
   return ctx;
 }
 
@@ -50,14 +62,16 @@ Result<AeadCipher> AeadCipher::create(const CipherAlgorithms& algorithms,
   if (cipher == nullptr)
     return make_error(Errc::unsupported_algorithm,
                       std::string(description.name) + " is not offered by the OpenSSL providers");
-  ByteView key = keying_material.first(description.key_size);
   auto state = std::make_unique<State>();
-  auto encrypt = keyed_context(cipher, key, 1);
-  if (!encrypt) return std::move(encrypt).error();
-  auto decrypt = keyed_context(cipher, key, 0);
-  if (!decrypt) return std::move(decrypt).error();
-  state->encrypt = std::move(*encrypt);
-  state->decrypt = std::move(*decrypt);
+  if (description.key_size > state->key.size() ||
+      static_cast<int>(description.key_size) != EVP_CIPHER_get_key_length(cipher))
+    return make_error(Errc::invalid_argument,
+                      std::string(description.name) + ": unexpected key size");
+  if (EVP_CIPHER_up_ref(cipher) != 1) return detail::openssl_error("EVP_CIPHER_up_ref");
+  state->cipher.reset(cipher);
+  std::copy(keying_material.begin(), keying_material.begin() + description.key_size,
+            state->key.begin());
+  state->key_size = description.key_size;
   std::copy(keying_material.begin() + description.key_size, keying_material.end(),
             state->salt.begin());
   state->name = description.name;
@@ -74,59 +88,55 @@ Status AeadCipher::seal(ByteView iv, ByteView aad, std::span<std::uint8_t> data,
                         std::span<std::uint8_t> tag) {
   if (iv.size() != iv_size_ || tag.size() != tag_size_ || !detail::fits_int(aad.size()) ||
       !detail::fits_int(data.size()))
-    return make_error(Errc::invalid_argument, state_->name + " seal: wrong IV, tag or data size");
-  std::array<std::uint8_t, kNonceSize> nonce{};
-  std::copy(state_->salt.begin(), state_->salt.end(), nonce.begin());
-  std::copy(iv.begin(), iv.end(), nonce.begin() + 4);
-  EVP_CIPHER_CTX* ctx = state_->encrypt.get();
+    return make_error(Errc::invalid_argument,
+                      std::string(state_->name) + " seal: wrong IV, tag or data size");
+  auto keyed = message_context(state_->cipher.get(), state_->key.data(), state_->salt, iv, 1);
+  if (!keyed) return std::move(keyed).error();
+  EVP_CIPHER_CTX* ctx = keyed->get();
   int written = 0;
-  if (EVP_CipherInit_ex2(ctx, nullptr, nullptr, nonce.data(), 1, nullptr) != 1)
-    return detail::openssl_error(state_->name + " nonce");
   if (!aad.empty() &&
       EVP_CipherUpdate(ctx, nullptr, &written, aad.data(), static_cast<int>(aad.size())) != 1)
-    return detail::openssl_error(state_->name + " associated data");
+    return detail::openssl_error(std::string(state_->name) + " associated data");
   if (!data.empty() &&
       EVP_CipherUpdate(ctx, data.data(), &written, data.data(), static_cast<int>(data.size())) != 1)
-    return detail::openssl_error(state_->name + " encrypt");
+    return detail::openssl_error(std::string(state_->name) + " encrypt");
   std::uint8_t no_output[32];  // a stream AEAD's final step writes nothing
   if (EVP_CipherFinal_ex(ctx, no_output, &written) != 1)
-    return detail::openssl_error(state_->name + " encrypt final");
+    return detail::openssl_error(std::string(state_->name) + " encrypt final");
   if (EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, static_cast<int>(tag.size()), tag.data()) !=
       1)
-    return detail::openssl_error(state_->name + " tag");
+    return detail::openssl_error(std::string(state_->name) + " tag");
   return {};
 }
 
 Status AeadCipher::open(ByteView iv, ByteView aad, std::span<std::uint8_t> data, ByteView tag) {
   if (iv.size() != iv_size_ || tag.size() != tag_size_ || !detail::fits_int(aad.size()) ||
       !detail::fits_int(data.size()))
-    return make_error(Errc::invalid_argument, state_->name + " open: wrong IV, tag or data size");
-  std::array<std::uint8_t, kNonceSize> nonce{};
-  std::copy(state_->salt.begin(), state_->salt.end(), nonce.begin());
-  std::copy(iv.begin(), iv.end(), nonce.begin() + 4);
-  EVP_CIPHER_CTX* ctx = state_->decrypt.get();
+    return make_error(Errc::invalid_argument,
+                      std::string(state_->name) + " open: wrong IV, tag or data size");
   auto fail = [&](Error error) {
     OPENSSL_cleanse(data.data(), data.size());
     return error;
   };
+  auto keyed = message_context(state_->cipher.get(), state_->key.data(), state_->salt, iv, 0);
+  if (!keyed) return fail(std::move(keyed).error());
+  EVP_CIPHER_CTX* ctx = keyed->get();
   int written = 0;
-  if (EVP_CipherInit_ex2(ctx, nullptr, nullptr, nonce.data(), 0, nullptr) != 1)
-    return fail(detail::openssl_error(state_->name + " nonce"));
   // OpenSSL's provider copies the expected tag, so the const_cast never writes.
   if (EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, static_cast<int>(tag.size()),
                           const_cast<std::uint8_t*>(tag.data())) != 1)
-    return fail(detail::openssl_error(state_->name + " tag"));
+    return fail(detail::openssl_error(std::string(state_->name) + " tag"));
   if (!aad.empty() &&
       EVP_CipherUpdate(ctx, nullptr, &written, aad.data(), static_cast<int>(aad.size())) != 1)
-    return fail(detail::openssl_error(state_->name + " associated data"));
+    return fail(detail::openssl_error(std::string(state_->name) + " associated data"));
   if (!data.empty() &&
       EVP_CipherUpdate(ctx, data.data(), &written, data.data(), static_cast<int>(data.size())) != 1)
-    return fail(detail::openssl_error(state_->name + " decrypt"));
+    return fail(detail::openssl_error(std::string(state_->name) + " decrypt"));
   std::uint8_t no_output[32];  // a stream AEAD's final step writes nothing
   if (EVP_CipherFinal_ex(ctx, no_output, &written) != 1) {
     ERR_clear_error();
     return fail(make_error(Errc::integrity_check_failed,
-                           state_->name + ": authentication tag does not verify"));
+                           std::string(state_->name) + ": authentication tag does not verify"));
   }
   return {};
 }
