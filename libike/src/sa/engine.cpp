@@ -25,6 +25,7 @@ Engine::Engine(EngineSettings settings, RandomSource& random, Kernel& kernel, Ev
     : impl_(std::make_unique<Impl>(settings, random, kernel, events, credentials)) {
   impl_->services.registry = impl_.get();
   impl_->services.reqids = &impl_->reqids;
+  impl_->services.prfs = &impl_->prfs;
 }
 
 Engine::~Engine() = default;

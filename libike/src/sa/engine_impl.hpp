@@ -25,6 +25,7 @@
 #include "cookies.hpp"
 #include "ike/sa/engine.hpp"
 #include "ike/wire/message.hpp"
+#include "prf_cache.hpp"
 #include "reply_rate_limiter.hpp"
 #include "reqid_registry.hpp"
 #include "trap_policies.hpp"
@@ -50,6 +51,7 @@ struct Engine::Impl final : IkeSaRegistry {
   /// Reqids of CHILD SAs shared by config and selectors (both peers
   /// initiating at once give two IKE SAs with the same CHILD SA).
   ReqidRegistry reqids{next_reqid};
+  PrfCache prfs;
   /// The kernel as tasks see it: CHILD SA policies take over traps.
   TrapPolicyKernel policies;
   Services services;

@@ -4,6 +4,7 @@
 
 #include "ike/crypto/cipher_description.hpp"
 #include "ike/wire/message.hpp"
+#include "prf_cache.hpp"
 
 namespace ike::sa {
 
@@ -34,7 +35,7 @@ Status install_ike_keys(IkeSa& sa, Services& services, crypto::IkeSaKeys keys) {
 Status establish_ike_keys(IkeSa& sa, Services& services, ByteView shared_secret) {
   const auto& algorithms = *sa.algorithms;
   if (!algorithms.prf) return make_error(Errc::no_proposal_chosen, "no PRF negotiated");
-  auto prf = crypto::Prf::create(*algorithms.prf);
+  auto prf = services.prfs->get(*algorithms.prf);
   if (!prf) return std::move(prf).error();
   auto suite = crypto::describe_suite(algorithms.encryption.id, algorithms.encryption.key_bits,
                                       algorithms.integrity);

@@ -24,6 +24,7 @@
 namespace ike::sa {
 
 class ReqidRegistry;
+class PrfCache;
 
 /// What the task manager does after build() or process():
 ///
@@ -87,6 +88,8 @@ struct Services {
   /// Set by the engine: reqids shared by CHILD SAs with the same config and
   /// selectors (src/sa/reqid_registry.hpp).
   ReqidRegistry* reqids = nullptr;
+  /// Set by the engine: one prepared PRF per algorithm (src/sa/prf_cache.hpp).
+  PrfCache* prfs = nullptr;
 
   void log(const IkeSa& sa, LogLevel level, std::string message) const;
   void publish(const IkeSa& sa, EventKind kind, std::string message,

@@ -16,6 +16,7 @@
 
 #include "../ike_keys.hpp"
 #include "../ike_proposals.hpp"
+#include "../prf_cache.hpp"
 #include "../rekey_rules.hpp"
 #include "child_exchange.hpp"
 #include "ike/crypto/cipher_description.hpp"
@@ -89,7 +90,7 @@ void inherit(IkeSa& fresh, const IkeSa& old, Services& services) {
 Status key_new_sa(const IkeSa& old, IkeSa& fresh, Services& services, ByteView shared_secret) {
   const auto& algorithms = *fresh.algorithms;
   if (!algorithms.prf) return make_error(Errc::no_proposal_chosen, "no PRF negotiated");
-  auto prf = crypto::Prf::create(*algorithms.prf);
+  auto prf = services.prfs->get(*algorithms.prf);
   if (!prf) return std::move(prf).error();
   auto suite = crypto::describe_suite(algorithms.encryption.id, algorithms.encryption.key_bits,
                                       algorithms.integrity);
