@@ -7,15 +7,9 @@ TrapPolicyKernel::Key TrapPolicyKernel::key_of(const PolicyRequest& request) {
           request.mark.mask};
 }
 
-namespace {
-
-/// Policies with the same key find the same SAs when these match.
-bool same_template(const PolicyRequest& a, const PolicyRequest& b) {
-  return a.reqid == b.reqid && a.tunnel_source == b.tunnel_source &&
-         a.tunnel_destination == b.tunnel_destination && a.mode == b.mode;
+TrapPolicyKernel::Template TrapPolicyKernel::Template::of(const PolicyRequest& request) {
+  return {request.tunnel_source, request.tunnel_destination, request.mode, request.reqid};
 }
-
-}  // namespace
 
 void TrapPolicyKernel::forget_if_unused(std::map<Key, Entry>::iterator it) {
   if (!it->second.trap && it->second.installed == 0) by_key_.erase(it);
@@ -25,11 +19,12 @@ Status TrapPolicyKernel::add_policy(const PolicyRequest& request) {
   auto it = by_key_.find(key_of(request));
   if (it != by_key_.end() && it->second.installed > 0) {
     // Shared with the CHILD SAs already using it (same reqid and endpoints).
-    const auto& held = *it->second.policy;
-    if (!same_template(held, request)) {
-      return make_error(Errc::invalid_argument, "policy already exists (reqid " +
-                                                    std::to_string(held.reqid) + ", " + held.story +
-                                                    "): " + request.story);
+    const auto& held = it->second.policy;
+    if (!(held == Template::of(request))) {
+      return make_error(Errc::invalid_argument,
+                        "policy already exists (reqid " + std::to_string(held.reqid) + ", " +
+                            held.tunnel_source.to_string() + " -> " +
+                            held.tunnel_destination.to_string() + "): " + request.story);
     }
     ++it->second.installed;
     return {};
@@ -51,7 +46,7 @@ Status TrapPolicyKernel::add_policy(const PolicyRequest& request) {
   }
   if (it == by_key_.end()) it = by_key_.emplace(key_of(request), Entry{}).first;
   ++it->second.installed;
-  it->second.policy = request;
+  it->second.policy = Template::of(request);
   return {};
 }
 
@@ -69,7 +64,6 @@ Status TrapPolicyKernel::delete_policy(const PolicyRequest& request) {
   auto deleted = kernel_.delete_policy(request);
   if (it == by_key_.end()) return deleted;
   if (it->second.installed > 0) --it->second.installed;
-  if (it->second.installed == 0) it->second.policy.reset();
   if (it->second.trap && it->second.installed == 0) {
     auto trap = *it->second.trap;
     trap.story = "reinstall " + trap.story + " after the " + request.story;
@@ -91,7 +85,7 @@ Status TrapPolicyKernel::add_trap(const PolicyRequest& trap) {
       return make_error(added.error().code, trap.story + ": " + added.error().reason);
     }
   }
-  it->second.trap = trap;
+  it->second.trap = std::make_unique<PolicyRequest>(trap);
   return {};
 }
 

@@ -26,7 +26,7 @@
 /// between no out policy matches those selectors.
 
 #include <map>
-#include <optional>
+#include <memory>
 #include <tuple>
 
 #include "ike/sa/kernel.hpp"
@@ -68,12 +68,25 @@ class TrapPolicyKernel final : public Kernel {
   using Key = std::tuple<ts::TrafficSelector, ts::TrafficSelector, PolicyDirection, std::uint32_t,
                          std::uint32_t>;
   static Key key_of(const PolicyRequest& request);
+  /// What makes policies with one key interchangeable: they find the same
+  /// SAs. Only this is kept of a CHILD SA's policy, not the whole request
+  /// (a table entry per policy, three per CHILD SA: issue 6, heap per SA).
+  struct Template {
+    IpAddress tunnel_source;
+    IpAddress tunnel_destination;
+    IpsecMode mode = IpsecMode::tunnel;
+    std::uint32_t reqid = 0;
+
+    static Template of(const PolicyRequest& request);
+    friend bool operator==(const Template&, const Template&) = default;
+  };
   struct Entry {
-    std::optional<PolicyRequest> trap;
+    /// Few connections are routed: a trap is kept whole, to reinstall it.
+    std::unique_ptr<PolicyRequest> trap;
     /// Users of the CHILD SA policy with this key in the kernel.
     unsigned installed = 0;
-    /// That policy, while installed > 0.
-    std::optional<PolicyRequest> policy;
+    /// That policy's template, while installed > 0.
+    Template policy;
   };
   void forget_if_unused(std::map<Key, Entry>::iterator it);
 
