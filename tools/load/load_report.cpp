@@ -71,7 +71,8 @@ std::string to_text(const LoadReport& report) {
     outcome_lines(out, "IKE deletes", report.down, "done");
     out += "  in " + number(report.down_seconds, 3) + " s\n";
   }
-  out += "wall time: " + number(report.wall_seconds, 3) + " s\n";
+  out += "wall time: " + number(report.wall_seconds, 3) + " s (ikev2d-load used " +
+         number(report.tool_cpu_seconds, 3) + " s CPU)\n";
   return out;
 }
 
@@ -91,6 +92,7 @@ std::string to_json(const LoadReport& report) {
                       {"down", outcome_json(report.down)},
                       {"down_seconds", report.down_seconds},
                       {"wall_seconds", report.wall_seconds},
+                      {"tool_cpu_seconds", report.tool_cpu_seconds},
                       {"interrupted", report.interrupted}};
   return json.dump();
 }

@@ -44,6 +44,9 @@ struct LoadReport {
   double rekey_seconds = 0;
   double down_seconds = 0;
   double wall_seconds = 0;
+  /// ikev2d-load's own CPU time (user + system): when it nears wall time
+  /// times the cores it may use, the tool, not the responder, is the limit.
+  double tool_cpu_seconds = 0;
   /// The run was interrupted (SIGINT/SIGTERM).
   bool interrupted = false;
 };

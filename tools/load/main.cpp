@@ -1,6 +1,8 @@
 // ikev2d-load: initiates IKE SAs against a responder and reports what
 // happened (README.md in this folder).
 
+#include <sys/resource.h>
+
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -16,6 +18,13 @@ namespace {
 
 constexpr int kExitIncomplete = 1;
 constexpr int kExitUsage = 2;
+
+double cpu_seconds_used() {
+  rusage usage{};
+  if (::getrusage(RUSAGE_SELF, &usage) != 0) return 0;
+  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
 
 bool complete(const ikev2d::load::LoadReport& report, const ikev2d::load::LoadOptions& options) {
   if (report.interrupted || report.ike.succeeded != report.requested || report.ike.failed != 0) {
@@ -55,6 +64,7 @@ int main(int argc, char** argv) {
   }
   (*runner)->run();
   auto report = driver.report();
+  report.tool_cpu_seconds = cpu_seconds_used();
   if (options->json) {
     std::cout << ikev2d::load::to_json(report) << std::endl;
   } else {

@@ -8,6 +8,10 @@
 
 #include <deque>
 
+#include "ike/crypto/pki/certificate.hpp"
+#include "ike/crypto/pki/private_key.hpp"
+#include "ike/crypto/pki/signature.hpp"
+#include "ike/crypto/pki/trust_store.hpp"
 #include "ike/proposal/defaults.hpp"
 #include "ike/proposal/parser.hpp"
 #include "ike/sa/engine.hpp"
@@ -55,7 +59,11 @@ struct ResponderOptions {
   std::string ike_proposals;  ///< empty: the defaults we accept
   bool no_esp = false;
   bool silent = false;  ///< drops everything it would send
+  /// Authenticates with tests/vectors/pki's east certificate instead of the PSK.
+  bool certificates = false;
 };
+
+const std::string kPki = std::string(IKE_SHARED_VECTORS_DIR) + "/pki/";
 
 /// Initiator driver + responder engine + a 1 ms link, on a manual clock.
 class LoadRun {
@@ -68,6 +76,14 @@ class LoadRun {
     auto setup = prepare_load(options_);
     EXPECT_TRUE(setup) << setup.error().reason;
     credentials_.set_psk(kPsk);
+    if (responder.certificates) {
+      auto ca = ike::pki::load_certificate_file(kPki + "ca.crt");
+      EXPECT_TRUE(ca && trust_.add_ca(*ca));
+      auto key = ike::pki::load_private_key_file(kPki + "east.key");
+      EXPECT_TRUE(key);
+      credentials_.set_signer(std::make_unique<ike::pki::InProcessSigner>(std::move(*key)));
+      credentials_.set_trust_store(&trust_);
+    }
     if (responder.no_esp) {
       kernel_ = std::make_unique<NoEspKernel>();
     } else {
@@ -75,7 +91,8 @@ class LoadRun {
     }
     responder_ = std::make_unique<ike::sa::Engine>(responder.settings, random_, *kernel_, events_,
                                                    credentials_);
-    responder_->add_connection(responder_connection(responder.ike_proposals));
+    responder_->add_connection(
+        responder_connection(responder.ike_proposals, responder.certificates));
     driver_ = std::make_unique<LoadDriver>(driver_settings(options_), setup->connections,
                                            setup->credentials, ike::sa::EngineSettings{},
                                            [this] { return now_; });
@@ -118,12 +135,20 @@ class LoadRun {
 
   static ike::WallTime wall() { return std::chrono::system_clock::now(); }
 
-  ike::sa::ConnectionPtr responder_connection(const std::string& ike_text) {
+  ike::sa::ConnectionPtr responder_connection(const std::string& ike_text, bool certificates) {
     auto connection = std::make_shared<ike::sa::Connection>();
     connection->name = "rw";
     connection->local_address = options_.responder.address;
     connection->remote_address = ike::IpAddress();  // %any
     connection->local_id = *ike::pki::Identity::parse("@responder.example");
+    if (certificates) {
+      auto east = *ike::pki::load_certificate_file(kPki + "east.crt");
+      connection->local_id = ike::pki::Identity::dn(east->subject_der());
+      connection->local_auth = ike::sa::AuthClass::pubkey;
+      connection->remote_auth = ike::sa::AuthClass::pubkey;
+      connection->local_certificates = {east};
+      connection->send_certificate = ike::sa::SendCert::always;
+    }
     ike::proposal::ProposalConfig ike_config;
     if (!ike_text.empty())
       ike_config = *ike::proposal::parse_proposals(ike_text, ike::wire::ProtocolId::ike);
@@ -160,6 +185,7 @@ class LoadRun {
       // The receiver sees the sender's endpoints swapped.
       std::swap(entry.datagram.local, entry.datagram.remote);
       if (entry.to_responder) {
+        responder_->set_wall_time(wall());
         responder_->handle_datagram(entry.datagram, now_);
       } else {
         driver_->handle_datagram(entry.datagram, now_, wall());
@@ -185,6 +211,7 @@ class LoadRun {
   ike::test::SeededRandom random_;
   std::unique_ptr<ike::sa::Kernel> kernel_;
   ike::test::EventRecorder events_;
+  ike::pki::TrustStore trust_;
   ike::test::MemoryCredentials credentials_;
   std::unique_ptr<ike::sa::Engine> responder_;
   std::unique_ptr<LoadDriver> driver_;
@@ -271,6 +298,45 @@ TEST(LoadDriver, RefusedChildSasAreCountedApartFromIkeSas) {
   EXPECT_EQ(report.child_latency.count, 0u);
   EXPECT_EQ(report.down.succeeded, 6u);
   EXPECT_EQ(run.responder_ike_sas(), 0u);
+}
+
+TEST(LoadDriver, CertificatesFromFilesAuthenticateBothSides) {
+  ResponderOptions responder;
+  responder.certificates = true;
+  std::string cert = kPki + "west.crt";
+  std::string key = kPki + "west.key";
+  std::string ca = kPki + "ca.crt";
+  LoadRun run({"10.99.0.2", "--from", "10.77.0.1-10.77.0.2", "--cert", cert, "--key", key, "--ca",
+               ca, "--count", "4", "--down"},
+              responder);
+  ASSERT_TRUE(run.run());
+  auto report = run.report();
+  EXPECT_EQ(report.ike.succeeded, 4u) << to_text(report);
+  EXPECT_EQ(report.child.succeeded, 4u);
+  EXPECT_EQ(report.down.succeeded, 4u);
+  EXPECT_EQ(run.responder_ike_sas(), 0u);
+}
+
+TEST(LoadDriver, UnreadableFilesAreReportedByOption) {
+  LoadOptions options;
+  options.auth = AuthMode::certificate;
+  options.cert_file = "/nonexistent/west.crt";
+  options.key_file = kPki + "west.key";
+  options.ca_files = {kPki + "ca.crt"};
+  options.sources = {*ike::IpAddress::parse("10.77.0.1")};
+  auto setup = prepare_load(options);
+  ASSERT_FALSE(setup);
+  EXPECT_TRUE(setup.error().reason.starts_with("--cert: ")) << setup.error().reason;
+  options.cert_file = kPki + "east.crt";
+  setup = prepare_load(options);
+  ASSERT_FALSE(setup);
+  EXPECT_TRUE(setup.error().reason.starts_with("--key: ")) << setup.error().reason;
+  options.auth = AuthMode::psk;
+  options.psk = "x";
+  options.ike_proposals = "aes128-sha265-modp3072";
+  setup = prepare_load(options);
+  ASSERT_FALSE(setup);
+  EXPECT_TRUE(setup.error().reason.starts_with("--ike: ")) << setup.error().reason;
 }
 
 TEST(LoadDriver, RateSpacesTheInitiations) {
