@@ -6,6 +6,27 @@
 
 namespace ike::sa {
 
+TaskQueue::TaskQueue() = default;
+TaskQueue::~TaskQueue() = default;
+TaskQueue::TaskQueue(TaskQueue&&) noexcept = default;
+TaskQueue& TaskQueue::operator=(TaskQueue&&) noexcept = default;
+
+void TaskQueue::push_back(std::unique_ptr<Task> task) {
+  tasks_.push_back(std::move(task));
+}
+
+void TaskQueue::push_front(std::unique_ptr<Task> task) {
+  tasks_.insert(tasks_.begin(), std::move(task));
+}
+
+void TaskQueue::pop_front() {
+  tasks_.erase(tasks_.begin());
+}
+
+void TaskQueue::clear() noexcept {
+  tasks_.clear();
+}
+
 std::string_view to_string(IkeState state) noexcept {
   switch (state) {
     case IkeState::created:

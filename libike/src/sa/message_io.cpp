@@ -88,7 +88,7 @@ Result<std::optional<OpenedPayloads>> open_datagram(IkeSa& sa, Services& service
   const auto& header = message.header;
   auto& reassembler = header.is_response() ? sa.response_reassembler : sa.request_reassembler;
   if (!reassembler || reassembler->message_id() != header.message_id || reassembler->complete()) {
-    reassembler.emplace(header.message_id);
+    reassembler = std::make_unique<wire::FragmentReassembler>(header.message_id);
   }
   auto result = reassembler->accept(raw, *sa.inbound);
   if (!result) return std::move(result).error();

@@ -3,7 +3,6 @@
 /// protocol logic lives in tasks (task.hpp), which read and write this state.
 
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -37,6 +36,29 @@ enum class IkeState : std::uint8_t {
   destroying,   ///< gone; removed from the engine at the end of this input
 };
 std::string_view to_string(IkeState state) noexcept;
+
+/// Tasks waiting for their turn, first to run at the front. Usually empty or
+/// one or two long: a vector, not a std::deque, which allocates about 600
+/// bytes as soon as it is constructed (issue 6: heap per IKE SA).
+class TaskQueue {
+ public:
+  TaskQueue();
+  ~TaskQueue();
+  TaskQueue(TaskQueue&&) noexcept;
+  TaskQueue& operator=(TaskQueue&&) noexcept;
+
+  bool empty() const noexcept { return tasks_.empty(); }
+  std::size_t size() const noexcept { return tasks_.size(); }
+  std::unique_ptr<Task>& front() noexcept { return tasks_.front(); }
+  const std::unique_ptr<Task>& front() const noexcept { return tasks_.front(); }
+  void push_back(std::unique_ptr<Task> task);
+  void push_front(std::unique_ptr<Task> task);
+  void pop_front();
+  void clear() noexcept;
+
+ private:
+  std::vector<std::unique_ptr<Task>> tasks_;
+};
 
 struct IkeSa {
   IkeSa(std::uint32_t serial_number, ConnectionPtr conn, bool we_initiate)
@@ -73,21 +95,25 @@ struct IkeSa {
   crypto::IkeSaKeys keys;
   std::optional<wire::SkProtection> outbound;  ///< seals what we send
   std::optional<wire::SkProtection> inbound;   ///< opens what we receive
+  /// The IKE_SA_INIT nonces, until IKE_AUTH has keyed the first CHILD SA
+  /// (an IKE SA made by a rekey keeps those of the rekey).
   Bytes nonce_i;
   Bytes nonce_r;
-  /// The IKE_SA_INIT messages as sent and received, for the AUTH octets.
+  /// The IKE_SA_INIT messages as sent and received, for the AUTH octets
+  /// (dropped once IKE_AUTH is done).
   Bytes init_message_ours;
   Bytes init_message_peers;
   /// SKF reassembly (RFC 7383 2.6), one per direction: the peer's requests
   /// and its responses have separate Message ID spaces (RFC 7296 2.2), and
   /// the fragments of a request may arrive between those of a response.
-  std::optional<wire::FragmentReassembler> request_reassembler;
-  std::optional<wire::FragmentReassembler> response_reassembler;
+  /// Allocated when a fragment arrives: most IKE SAs never see one.
+  std::unique_ptr<wire::FragmentReassembler> request_reassembler;
+  std::unique_ptr<wire::FragmentReassembler> response_reassembler;
 
   // --- exchanges
   RequestWindow requests;
   ResponseWindow responses;
-  std::deque<std::unique_ptr<Task>> queued;
+  TaskQueue queued;
   std::unique_ptr<Task> active;
 
   // --- children and timers

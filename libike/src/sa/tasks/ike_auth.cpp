@@ -22,6 +22,13 @@ void forget_init_messages(IkeSa& sa) {
   Bytes().swap(sa.init_message_peers);
 }
 
+/// The IKE_SA_INIT nonces key the first CHILD SA; later ones and rekeys
+/// bring their own.
+void forget_nonces(IkeSa& sa) {
+  Bytes().swap(sa.nonce_i);
+  Bytes().swap(sa.nonce_r);
+}
+
 void mark_established(IkeSa& sa, Services& services) {
   sa.state = IkeState::established;
   sa.established_at = services.now;
@@ -133,9 +140,13 @@ class IkeAuthInitiator final : public Task {
     mark_established(sa, services);
     forget_init_messages(sa);
     drop_stale_sas_on_initial_contact(sa, services, in);
-    if (!child_) return TaskStatus::done;
+    if (!child_) {
+      forget_nonces(sa);
+      return TaskStatus::done;
+    }
     auto our_spi = child_->spi_in();
     auto child = child_->complete(sa, services, payloads, sa.nonce_i, sa.nonce_r);
+    forget_nonces(sa);
     if (!child) {
       abandon_child(sa, services, child.error().reason);
       // A response with an SA payload and no refusal means the responder
@@ -218,6 +229,9 @@ class IkeAuthResponder final : public Task {
       for (auto& item : child_->payloads)
         out.push_back(std::move(item));
     }
+    // Both AUTH values are built and checked, the CHILD SA is keyed.
+    forget_init_messages(sa);
+    forget_nonces(sa);
     return TaskStatus::done;
   }
 
