@@ -19,6 +19,9 @@ void outcome_lines(std::string& out, const char* what, const Outcomes& outcomes,
   out += std::string(what) + ": " + std::to_string(outcomes.succeeded) + " " + succeeded_word +
          ", " + std::to_string(outcomes.failed) + " failed (of " +
          std::to_string(outcomes.attempted) + ")\n";
+  if (auto ended = outcomes.succeeded + outcomes.failed; outcomes.attempted > ended) {
+    out += "  " + std::to_string(outcomes.attempted - ended) + " unfinished\n";
+  }
   for (const auto& [reason, count] : outcomes.failures) {
     out += "  " + std::to_string(count) + " x " + reason + "\n";
   }
