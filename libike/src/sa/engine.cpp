@@ -165,10 +165,8 @@ std::vector<const IkeSa*> Engine::ike_sas() const {
 }
 
 const IkeSa* Engine::find_ike_sa(std::uint32_t serial) const noexcept {
-  for (const auto& [spi, sa] : impl_->sas) {
-    if (sa->serial == serial) return sa.get();
-  }
-  return nullptr;
+  auto it = impl_->by_serial.find(serial);
+  return it == impl_->by_serial.end() ? nullptr : it->second;
 }
 
 std::size_t Engine::half_open_count() const noexcept {

@@ -59,6 +59,11 @@ struct Engine::Impl final : IkeSaRegistry {
   std::map<std::string, ConnectionPtr, std::less<>> connections;
   /// Every IKE SA by the SPI we chose for it.
   std::unordered_map<std::uint64_t, std::unique_ptr<IkeSa>> sas;
+  /// The same IKE SAs by serial (ikectl status looks each one up).
+  std::unordered_map<std::uint32_t, IkeSa*> by_serial;
+  /// SPIs of IKE SAs that may have become `destroying` during this input:
+  /// sweep_destroyed looks only at these, not at every IKE SA.
+  std::vector<std::uint64_t> sweep_candidates;
   /// Responder SAs by the initiator's SPI, to recognise a retransmitted
   /// IKE_SA_INIT before SPIr is known to the peer.
   std::map<std::pair<std::uint64_t, std::string>, std::uint64_t> by_initiator_spi;

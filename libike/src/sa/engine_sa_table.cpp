@@ -30,6 +30,7 @@ IkeSa& Engine::Impl::create_sa(ConnectionPtr connection, bool initiator, MonoTim
   sa->created_at = now;
   sa->last_heard = now;
   auto& ref = *sa;
+  by_serial.emplace(ref.serial, &ref);
   sas.emplace(spi, std::move(sa));
   return ref;
 }
@@ -42,16 +43,18 @@ IkeSa* Engine::Impl::create_ike_sa(ConnectionPtr connection, bool initiator,
   sa->created_at = services.now;
   sa->last_heard = services.now;
   auto* created = sa.get();
+  by_serial.emplace(created->serial, created);
   sas.emplace(our_spi, std::move(sa));
   adopted.push_back(our_spi);
+  // A rekey that fails to key its new IKE SA marks it destroying itself.
+  sweep_candidates.push_back(our_spi);
   return created;
 }
 
 IkeSa* Engine::Impl::find_ike_sa(std::uint32_t serial) noexcept {
-  for (auto& [spi, sa] : sas) {
-    if (sa->serial == serial && sa->state != IkeState::destroying) return sa.get();
-  }
-  return nullptr;
+  auto it = by_serial.find(serial);
+  if (it == by_serial.end() || it->second->state == IkeState::destroying) return nullptr;
+  return it->second;
 }
 
 void Engine::Impl::start_adopted() {
@@ -90,6 +93,7 @@ void Engine::Impl::destroy_sa(IkeSa& sa, const std::string& reason, bool announc
   if (sa.half_open_deadline && half_open > 0) --half_open;
   sa.half_open_deadline.reset();
   sa.state = IkeState::destroying;
+  sweep_candidates.push_back(sa.our_spi());
   sa.requests.abandon();
   sa.last_failure = reason;
   if (!announce) return;
@@ -101,16 +105,16 @@ void Engine::Impl::destroy_sa(IkeSa& sa, const std::string& reason, bool announc
 }
 
 void Engine::Impl::sweep_destroyed() {
-  for (auto it = sas.begin(); it != sas.end();) {
-    if (it->second->state == IkeState::destroying) {
-      if (!it->second->initiator) {
-        by_initiator_spi.erase({it->second->spi_i, endpoint_key(it->second->remote)});
-      }
-      initiations.erase(it->second->serial);
-      it = sas.erase(it);
-    } else {
-      ++it;
-    }
+  auto candidates = std::move(sweep_candidates);
+  sweep_candidates.clear();
+  for (auto spi : candidates) {
+    auto it = sas.find(spi);
+    if (it == sas.end() || it->second->state != IkeState::destroying) continue;
+    const auto& sa = *it->second;
+    if (!sa.initiator) by_initiator_spi.erase({sa.spi_i, endpoint_key(sa.remote)});
+    initiations.erase(sa.serial);
+    by_serial.erase(sa.serial);
+    sas.erase(it);
   }
 }
 
