@@ -18,6 +18,7 @@ void Engine::Impl::finish_input() {
   start_adopted();
   sweep_destroyed();
   start_due_initiations(services.now);
+  file_touched_timers();
 }
 
 Engine::Engine(EngineSettings settings, RandomSource& random, Kernel& kernel, EventSink& events,
@@ -53,6 +54,7 @@ std::vector<ConnectionPtr> Engine::connections() const {
 
 void Engine::set_nat_keepalive_interval(Duration interval) noexcept {
   impl_->settings.nat_keepalive_interval = interval;
+  impl_->file_all_timers();  // every keepalive deadline moves
 }
 
 void Engine::handle_datagram(const Datagram& datagram, MonoTime now) {
@@ -167,6 +169,10 @@ std::vector<const IkeSa*> Engine::ike_sas() const {
 const IkeSa* Engine::find_ike_sa(std::uint32_t serial) const noexcept {
   auto it = impl_->by_serial.find(serial);
   return it == impl_->by_serial.end() ? nullptr : it->second;
+}
+
+std::vector<std::string> Engine::timer_index_mismatches() const {
+  return impl_->timer_index_mismatches();
 }
 
 std::size_t Engine::half_open_count() const noexcept {

@@ -18,6 +18,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -61,6 +62,22 @@ struct Engine::Impl final : IkeSaRegistry {
   std::unordered_map<std::uint64_t, std::unique_ptr<IkeSa>> sas;
   /// The same IKE SAs by serial (ikectl status looks each one up).
   std::unordered_map<std::uint32_t, IkeSa*> by_serial;
+  /// Timers (engine_timers.cpp): every IKE SA with a deadline, by deadline,
+  /// so neither next_deadline() nor a timeout visits every IKE SA. An input
+  /// marks the IKE SAs it touched, and finish_input() files them again.
+  std::set<std::pair<MonoTime, std::uint32_t>> timer_queue;
+  /// Serials of IKE SAs with queued requests and nothing in flight: every
+  /// timer run starts their next request, as it did when it visited all.
+  std::set<std::uint32_t> kick_queue;
+  std::vector<std::uint32_t> touched;
+  void touch(const IkeSa& sa) { touched.push_back(sa.serial); }
+  /// When `sa` next needs on_timer (absent: never, until an input changes it).
+  std::optional<MonoTime> deadline_of(const IkeSa& sa) const;
+  void file_timer(IkeSa& sa);
+  void unfile_timer(IkeSa& sa);
+  void file_touched_timers();
+  void file_all_timers();
+  std::vector<std::string> timer_index_mismatches() const;
   /// SPIs of IKE SAs that may have become `destroying` during this input:
   /// sweep_destroyed looks only at these, not at every IKE SA.
   std::vector<std::uint64_t> sweep_candidates;

@@ -71,6 +71,7 @@ void Engine::Impl::receive_request(IkeSa& sa, const wire::IkeHeader& header,
 }
 
 void Engine::Impl::receive(IkeSa& sa, const wire::Message& message, const Datagram& datagram) {
+  touch(sa);
   const auto& header = message.header;
   bool response = header.is_response();
   if (note_invalid_spi_notify(&sa, message, datagram)) return;

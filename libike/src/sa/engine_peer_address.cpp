@@ -64,6 +64,7 @@ void Engine::Impl::handle_kernel_mapping(const KernelMapping& mapping) {
 }
 
 void Engine::Impl::move_peer(IkeSa& sa, const Endpoint& remote, const std::string& why) {
+  touch(sa);
   auto old_remote = sa.remote;
   bool address_changed = old_remote.address != remote.address;
   services.log(

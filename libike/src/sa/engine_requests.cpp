@@ -9,12 +9,14 @@
 namespace ike::sa {
 
 void Engine::Impl::send_datagrams(IkeSa& sa, const std::vector<Bytes>& datagrams) {
+  touch(sa);  // last_sent moves the NAT keepalive
   for (const auto& bytes : datagrams)
     outbox.push_back(Datagram{sa.local, sa.remote, bytes});
   if (!datagrams.empty()) sa.last_sent = services.now;
 }
 
 void Engine::Impl::start_next_request(IkeSa& sa) {
+  touch(sa);
   if (sa.state == IkeState::destroying || sa.active || sa.requests.busy() || sa.queued.empty()) {
     return;
   }

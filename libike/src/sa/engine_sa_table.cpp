@@ -30,6 +30,7 @@ IkeSa& Engine::Impl::create_sa(ConnectionPtr connection, bool initiator, MonoTim
   sa->created_at = now;
   sa->last_heard = now;
   auto& ref = *sa;
+  touch(ref);
   by_serial.emplace(ref.serial, &ref);
   sas.emplace(spi, std::move(sa));
   return ref;
@@ -43,6 +44,7 @@ IkeSa* Engine::Impl::create_ike_sa(ConnectionPtr connection, bool initiator,
   sa->created_at = services.now;
   sa->last_heard = services.now;
   auto* created = sa.get();
+  touch(*created);
   by_serial.emplace(created->serial, created);
   sas.emplace(our_spi, std::move(sa));
   adopted.push_back(our_spi);
@@ -54,6 +56,7 @@ IkeSa* Engine::Impl::create_ike_sa(ConnectionPtr connection, bool initiator,
 IkeSa* Engine::Impl::find_ike_sa(std::uint32_t serial) noexcept {
   auto it = by_serial.find(serial);
   if (it == by_serial.end() || it->second->state == IkeState::destroying) return nullptr;
+  touch(*it->second);  // the caller may change it
   return it->second;
 }
 
@@ -94,6 +97,7 @@ void Engine::Impl::destroy_sa(IkeSa& sa, const std::string& reason, bool announc
   sa.half_open_deadline.reset();
   sa.state = IkeState::destroying;
   sweep_candidates.push_back(sa.our_spi());
+  touch(sa);
   sa.requests.abandon();
   sa.last_failure = reason;
   if (!announce) return;
@@ -110,7 +114,8 @@ void Engine::Impl::sweep_destroyed() {
   for (auto spi : candidates) {
     auto it = sas.find(spi);
     if (it == sas.end() || it->second->state != IkeState::destroying) continue;
-    const auto& sa = *it->second;
+    auto& sa = *it->second;
+    unfile_timer(sa);
     if (!sa.initiator) by_initiator_spi.erase({sa.spi_i, endpoint_key(sa.remote)});
     initiations.erase(sa.serial);
     by_serial.erase(sa.serial);

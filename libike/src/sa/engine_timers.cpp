@@ -2,6 +2,8 @@
 /// peer (RFC 7296 2.4), then the scheduled work (rekeys, expiries, liveness;
 /// scheduled_work.cpp), and the engine's next deadline.
 
+#include <algorithm>
+
 #include "engine_impl.hpp"
 #include "nat_keepalive.hpp"
 #include "scheduled_work.hpp"
@@ -11,8 +13,106 @@
 namespace ike::sa {
 
 void Engine::Impl::run_timers(MonoTime now) {
+  // What is due now, and what waits for a kick, collected first: on_timer
+  // files IKE SAs again as it goes (through touch and finish_input).
+  std::vector<std::uint32_t> due(kick_queue.begin(), kick_queue.end());
+  for (auto it = timer_queue.begin(); it != timer_queue.end() && it->first <= now; ++it)
+    due.push_back(it->second);
+  std::sort(due.begin(), due.end());
+  due.erase(std::unique(due.begin(), due.end()), due.end());
+  for (auto serial : due) {
+    auto it = by_serial.find(serial);
+    if (it == by_serial.end()) continue;
+    touch(*it->second);
+    on_timer(*it->second, now);
+  }
+}
+
+std::optional<MonoTime> Engine::Impl::deadline_of(const IkeSa& sa) const {
+  if (sa.state == IkeState::destroying) return std::nullopt;
+  std::optional<MonoTime> earliest;
+  auto consider = [&](std::optional<MonoTime> when) {
+    if (when && (!earliest || *when < *earliest)) earliest = when;
+  };
+  consider(sa.requests.deadline());
+  if (sa.state != IkeState::established) consider(sa.half_open_deadline);
+  consider(scheduled_deadline(sa));
+  consider(nat_keepalive_due(sa, settings.nat_keepalive_interval));
+  return earliest;
+}
+
+void Engine::Impl::unfile_timer(IkeSa& sa) {
+  if (sa.queued_deadline) timer_queue.erase({*sa.queued_deadline, sa.serial});
+  sa.queued_deadline.reset();
+  if (sa.waits_for_kick) kick_queue.erase(sa.serial);
+  sa.waits_for_kick = false;
+}
+
+void Engine::Impl::file_timer(IkeSa& sa) {
+  auto deadline = deadline_of(sa);
+  if (deadline != sa.queued_deadline) {
+    if (sa.queued_deadline) timer_queue.erase({*sa.queued_deadline, sa.serial});
+    if (deadline) timer_queue.insert({*deadline, sa.serial});
+    sa.queued_deadline = deadline;
+  }
+  bool waits =
+      sa.state != IkeState::destroying && !sa.active && !sa.requests.busy() && !sa.queued.empty();
+  if (waits != sa.waits_for_kick) {
+    if (waits) {
+      kick_queue.insert(sa.serial);
+    } else {
+      kick_queue.erase(sa.serial);
+    }
+    sa.waits_for_kick = waits;
+  }
+}
+
+void Engine::Impl::file_touched_timers() {
+  auto serials = std::move(touched);
+  touched.clear();
+  std::sort(serials.begin(), serials.end());
+  serials.erase(std::unique(serials.begin(), serials.end()), serials.end());
+  for (auto serial : serials) {
+    if (auto it = by_serial.find(serial); it != by_serial.end()) file_timer(*it->second);
+  }
+}
+
+void Engine::Impl::file_all_timers() {
+  touched.clear();
   for (auto& [spi, sa] : sas)
-    on_timer(*sa, now);
+    file_timer(*sa);
+}
+
+std::vector<std::string> Engine::Impl::timer_index_mismatches() const {
+  std::vector<std::string> out;
+  std::size_t filed = 0;
+  std::size_t waiting = 0;
+  for (const auto& [spi, sa] : sas) {
+    auto expected = deadline_of(*sa);
+    if (expected != sa->queued_deadline ||
+        (expected && !timer_queue.contains({*expected, sa->serial}))) {
+      out.push_back(sa->label() + ": timer filed " +
+                    (sa->queued_deadline ? "at a deadline" : "nowhere") + ", due " +
+                    (expected ? "at another" : "never"));
+    }
+    if (expected) ++filed;
+    bool waits = sa->state != IkeState::destroying && !sa->active && !sa->requests.busy() &&
+                 !sa->queued.empty();
+    if (waits != kick_queue.contains(sa->serial)) {
+      out.push_back(sa->label() + (waits ? ": waits for a kick but is not filed for one"
+                                         : ": filed for a kick it does not need"));
+    }
+    if (waits) ++waiting;
+  }
+  if (filed != timer_queue.size()) {
+    out.push_back("timer queue holds " + std::to_string(timer_queue.size()) + " entries for " +
+                  std::to_string(filed) + " IKE SAs with a deadline");
+  }
+  if (waiting != kick_queue.size()) {
+    out.push_back("kick queue holds " + std::to_string(kick_queue.size()) + " entries for " +
+                  std::to_string(waiting) + " IKE SAs");
+  }
+  return out;
 }
 
 void Engine::Impl::give_up_on_peer(IkeSa& sa, const std::string& reason) {
@@ -72,12 +172,7 @@ std::optional<MonoTime> Engine::Impl::next_deadline() const {
   auto consider = [&](std::optional<MonoTime> when) {
     if (when && (!earliest || *when < *earliest)) earliest = when;
   };
-  for (const auto& [spi, sa] : sas) {
-    consider(sa->requests.deadline());
-    if (sa->state != IkeState::established) consider(sa->half_open_deadline);
-    consider(scheduled_deadline(*sa));
-    consider(nat_keepalive_due(*sa, settings.nat_keepalive_interval));
-  }
+  if (!timer_queue.empty()) consider(timer_queue.begin()->first);
   for (const auto& initiation : pending_initiations)
     consider(initiation.not_before);
   return earliest;

@@ -267,6 +267,10 @@ class PropertyRun {
     for (auto side : {Side::a, Side::b}) {
       for (auto& line : unclaimed_kernel_state(h_.peer(side), to_string(side)))
         outcome_.violations.push_back("+" + millis(h_.elapsed()) + " " + when + ": " + line);
+      for (auto& line : h_.peer(side).engine.timer_index_mismatches()) {
+        outcome_.violations.push_back("+" + millis(h_.elapsed()) + " " + when + ": " +
+                                      std::string(to_string(side)) + " " + line);
+      }
     }
   }
 

@@ -154,6 +154,9 @@ class Engine {
   std::vector<const IkeSa*> ike_sas() const;
   const IkeSa* find_ike_sa(std::uint32_t serial) const noexcept;
   std::size_t half_open_count() const noexcept;
+  /// Self-check for tests: where the engine's timer index (which IKE SA is
+  /// due when) disagrees with the IKE SAs themselves; empty when consistent.
+  std::vector<std::string> timer_index_mismatches() const;
 
  private:
   struct Impl;

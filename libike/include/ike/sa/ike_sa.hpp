@@ -133,6 +133,12 @@ struct IkeSa {
   std::optional<MonoTime> expire_at;
   std::optional<MonoTime> half_open_deadline;
   std::string last_failure;
+  /// Engine bookkeeping: the deadline under which this IKE SA sits in the
+  /// engine's timer queue (absent: not queued).
+  std::optional<MonoTime> queued_deadline;
+  /// Engine bookkeeping: queued requests wait with nothing in flight, so the
+  /// next timer run starts them.
+  bool waits_for_kick = false;
   /// The SA ends as a normal step of a negotiation (a responder asking for
   /// another KE group): logged, but no `failed` event.
   bool ends_as_expected = false;
