@@ -17,9 +17,7 @@ void Engine::Impl::send_datagrams(IkeSa& sa, const std::vector<Bytes>& datagrams
 
 void Engine::Impl::start_next_request(IkeSa& sa) {
   touch(sa);
-  if (sa.state == IkeState::destroying || sa.active || sa.requests.busy() || sa.queued.empty()) {
-    return;
-  }
+  if (!sa.can_start_request()) return;
   sa.active = std::move(sa.queued.front());
   sa.queued.pop_front();
   send_request(sa, *sa.active);

@@ -12,14 +12,23 @@
 
 namespace ike::sa {
 
+namespace {
+
+/// Each serial once (an input may touch an IKE SA many times).
+void sort_unique(std::vector<std::uint32_t>& serials) {
+  std::sort(serials.begin(), serials.end());
+  serials.erase(std::unique(serials.begin(), serials.end()), serials.end());
+}
+
+}  // namespace
+
 void Engine::Impl::run_timers(MonoTime now) {
   // What is due now, and what waits for a kick, collected first: on_timer
   // files IKE SAs again as it goes (through touch and finish_input).
   std::vector<std::uint32_t> due(kick_queue.begin(), kick_queue.end());
   for (auto it = timer_queue.begin(); it != timer_queue.end() && it->first <= now; ++it)
     due.push_back(it->second);
-  std::sort(due.begin(), due.end());
-  due.erase(std::unique(due.begin(), due.end()), due.end());
+  sort_unique(due);
   for (auto serial : due) {
     auto it = by_serial.find(serial);
     if (it == by_serial.end()) continue;
@@ -31,13 +40,10 @@ void Engine::Impl::run_timers(MonoTime now) {
 std::optional<MonoTime> Engine::Impl::deadline_of(const IkeSa& sa) const {
   if (sa.state == IkeState::destroying) return std::nullopt;
   std::optional<MonoTime> earliest;
-  auto consider = [&](std::optional<MonoTime> when) {
-    if (when && (!earliest || *when < *earliest)) earliest = when;
-  };
-  consider(sa.requests.deadline());
-  if (sa.state != IkeState::established) consider(sa.half_open_deadline);
-  consider(scheduled_deadline(sa));
-  consider(nat_keepalive_due(sa, settings.nat_keepalive_interval));
+  keep_earliest(earliest, sa.requests.deadline());
+  if (sa.state != IkeState::established) keep_earliest(earliest, sa.half_open_deadline);
+  keep_earliest(earliest, scheduled_deadline(sa));
+  keep_earliest(earliest, nat_keepalive_due(sa, settings.nat_keepalive_interval));
   return earliest;
 }
 
@@ -55,8 +61,7 @@ void Engine::Impl::file_timer(IkeSa& sa) {
     if (deadline) timer_queue.insert({*deadline, sa.serial});
     sa.queued_deadline = deadline;
   }
-  bool waits =
-      sa.state != IkeState::destroying && !sa.active && !sa.requests.busy() && !sa.queued.empty();
+  bool waits = sa.can_start_request();
   if (waits != sa.waits_for_kick) {
     if (waits) {
       kick_queue.insert(sa.serial);
@@ -70,8 +75,7 @@ void Engine::Impl::file_timer(IkeSa& sa) {
 void Engine::Impl::file_touched_timers() {
   auto serials = std::move(touched);
   touched.clear();
-  std::sort(serials.begin(), serials.end());
-  serials.erase(std::unique(serials.begin(), serials.end()), serials.end());
+  sort_unique(serials);
   for (auto serial : serials) {
     if (auto it = by_serial.find(serial); it != by_serial.end()) file_timer(*it->second);
   }
@@ -96,8 +100,7 @@ std::vector<std::string> Engine::Impl::timer_index_mismatches() const {
                     (expected ? "at another" : "never"));
     }
     if (expected) ++filed;
-    bool waits = sa->state != IkeState::destroying && !sa->active && !sa->requests.busy() &&
-                 !sa->queued.empty();
+    bool waits = sa->can_start_request();
     if (waits != kick_queue.contains(sa->serial)) {
       out.push_back(sa->label() + (waits ? ": waits for a kick but is not filed for one"
                                          : ": filed for a kick it does not need"));
@@ -169,12 +172,9 @@ void Engine::Impl::send_due_nat_keepalive(IkeSa& sa, MonoTime now) {
 
 std::optional<MonoTime> Engine::Impl::next_deadline() const {
   std::optional<MonoTime> earliest;
-  auto consider = [&](std::optional<MonoTime> when) {
-    if (when && (!earliest || *when < *earliest)) earliest = when;
-  };
-  if (!timer_queue.empty()) consider(timer_queue.begin()->first);
+  if (!timer_queue.empty()) earliest = timer_queue.begin()->first;
   for (const auto& initiation : pending_initiations)
-    consider(initiation.not_before);
+    keep_earliest(earliest, initiation.not_before);
   return earliest;
 }
 

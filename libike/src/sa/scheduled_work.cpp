@@ -6,10 +6,11 @@
 
 namespace ike::sa {
 
-namespace {
-void consider(std::optional<MonoTime>& earliest, std::optional<MonoTime> when) {
+void keep_earliest(std::optional<MonoTime>& earliest, std::optional<MonoTime> when) {
   if (when && (!earliest || *when < *earliest)) earliest = when;
 }
+
+namespace {
 
 /// An IKE SA a rekey replaced waits for the rekey initiator's D(IKE) (RFC
 /// 7296 2.18); the IKE rekey task gives it a deadline in case none comes.
@@ -56,8 +57,8 @@ void run_child_lifetimes(IkeSa& sa, Services& services) {
 std::optional<MonoTime> child_deadline(const IkeSa& sa) {
   std::optional<MonoTime> earliest;
   for (const auto& child : sa.children) {
-    if (child_lives(child)) consider(earliest, child.expire_at);
-    if (child.state == ChildState::installed) consider(earliest, child.rekey_at);
+    if (child_lives(child)) keep_earliest(earliest, child.expire_at);
+    if (child.state == ChildState::installed) keep_earliest(earliest, child.rekey_at);
   }
   return earliest;
 }
@@ -112,10 +113,10 @@ std::optional<MonoTime> scheduled_deadline(const IkeSa& sa) {
   std::optional<MonoTime> earliest;
   if (sa.state == IkeState::rekeyed) return sa.expire_at;
   if (sa.state != IkeState::established) return earliest;
-  consider(earliest, sa.expire_at);
-  consider(earliest, sa.rekey_at);
-  consider(earliest, child_deadline(sa));
-  consider(earliest, liveness_due(sa));
+  keep_earliest(earliest, sa.expire_at);
+  keep_earliest(earliest, sa.rekey_at);
+  keep_earliest(earliest, child_deadline(sa));
+  keep_earliest(earliest, liveness_due(sa));
   return earliest;
 }
 

@@ -15,6 +15,9 @@ namespace ike::sa {
 /// down what has expired. Returns a reason when the IKE SA must be destroyed.
 std::optional<std::string> run_scheduled_work(IkeSa& sa, Services& services);
 
+/// Lowers `earliest` to `when` when that is sooner (absent: no deadline).
+void keep_earliest(std::optional<MonoTime>& earliest, std::optional<MonoTime> when);
+
 /// The earliest time run_scheduled_work() has something to do for `sa`.
 std::optional<MonoTime> scheduled_deadline(const IkeSa& sa);
 

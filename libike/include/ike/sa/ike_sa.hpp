@@ -145,6 +145,10 @@ struct IkeSa {
 
   /// "office[3] 1a2b3c4d5e6f7081/9aabbccddeeff001", the prefix of every log line.
   std::string label() const;
+  /// A queued request waits and nothing is in flight, so the next may start.
+  bool can_start_request() const noexcept {
+    return state != IkeState::destroying && !active && !requests.busy() && !queued.empty();
+  }
   ChildSa* find_child_by_inbound_spi(std::uint32_t spi) noexcept;
   ChildSa* find_child_by_outbound_spi(std::uint32_t spi) noexcept;
   ChildSa* find_child(std::uint32_t child_serial) noexcept;
