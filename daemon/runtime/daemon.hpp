@@ -115,6 +115,8 @@ class Daemon final : public control::CommandHandler,
   /// A loaded section, or else an engine connection of that name (one a
   /// reload removed may still have SAs).
   ConnTarget target_of(const std::string& name) const;
+  /// Serials of the IKE SAs of an engine connection.
+  std::vector<std::uint32_t> ike_sas_of(const std::string& connection) const;
   void command_up(const control::UpCommand& up, control::ReplyStreamPtr reply);
   void command_down(const control::DownCommand& down, control::ReplyStreamPtr reply);
   /// `ikectl down` of a section that shares its IKE SA: only its CHILD SAs.

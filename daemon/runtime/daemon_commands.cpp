@@ -53,6 +53,14 @@ void Daemon::handle(const control::Command& command, control::ReplyStreamPtr rep
       command);
 }
 
+std::vector<std::uint32_t> Daemon::ike_sas_of(const std::string& connection) const {
+  std::vector<std::uint32_t> serials;
+  for (const auto* sa : shard_->engine().ike_sas()) {
+    if (sa->connection->name == connection) serials.push_back(sa->serial);
+  }
+  return serials;
+}
+
 Daemon::ConnTarget Daemon::target_of(const std::string& name) const {
   auto found = setup_by_name_.find(name);
   if (found == setup_by_name_.end() ||
@@ -109,10 +117,7 @@ void Daemon::command_down(const control::DownCommand& down, control::ReplyStream
     return;
   }
   auto& engine = shard_->engine();
-  std::vector<std::uint32_t> serials;
-  for (const auto* sa : engine.ike_sas()) {
-    if (sa->connection->name == target.connection) serials.push_back(sa->serial);
-  }
+  auto serials = ike_sas_of(target.connection);
   if (engine.find_connection(target.connection) == nullptr && serials.empty()) {
     reply->finish_error("no connection named '" + down.connection + "'");
     return;
@@ -137,10 +142,7 @@ void Daemon::command_down(const control::DownCommand& down, control::ReplyStream
 
 void Daemon::command_down_child(const ConnTarget& target, control::ReplyStreamPtr reply) {
   auto& engine = shard_->engine();
-  std::vector<std::uint32_t> serials;
-  for (const auto* sa : engine.ike_sas()) {
-    if (sa->connection->name == target.connection) serials.push_back(sa->serial);
-  }
+  auto serials = ike_sas_of(target.connection);
   logger_.info(Subsystem::ctl,
                "down " + target.child + " (a CHILD of IKE connection " + target.connection + ")");
   ike::MonoTime now = begin_input();

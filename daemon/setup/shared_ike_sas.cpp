@@ -8,16 +8,6 @@ namespace {
 
 using ike::config::AutoAction;
 
-bool same_lifetime(const ike::LifetimePolicy& a, const ike::LifetimePolicy& b) {
-  return std::tie(a.lifetime, a.margin, a.fuzz_percent, a.rekey) ==
-         std::tie(b.lifetime, b.margin, b.fuzz_percent, b.rekey);
-}
-
-bool same_retransmit(const ike::RetransmitPolicy& a, const ike::RetransmitPolicy& b) {
-  return std::tie(a.initial_timeout, a.base, a.tries, a.max_timeout) ==
-         std::tie(b.initial_timeout, b.base, b.tries, b.max_timeout);
-}
-
 bool can_share(const ConnectionSetup& a, const ConnectionSetup& b) {
   if (a.auto_action == AutoAction::ignore || b.auto_action == AutoAction::ignore) return false;
   if ((a.auto_action == AutoAction::route) != (b.auto_action == AutoAction::route)) return false;
@@ -46,8 +36,8 @@ bool same_ike_sa_settings(const ike::sa::Connection& a, const ike::sa::Connectio
                       b.remote_id, b.local_auth, b.remote_auth, b.send_certificate, b.signature,
                       b.ike_proposals, b.dpd_delay, b.dpd_timeout, b.dpd_action, b.keying_tries,
                       b.fragmentation, b.send_fragments, b.fragment_size, b.force_encapsulation) &&
-         same_lifetime(a.ike_lifetime, b.ike_lifetime) &&
-         same_retransmit(a.retransmit, b.retransmit) && same_local_certificates(a, b);
+         a.ike_lifetime == b.ike_lifetime && a.retransmit == b.retransmit &&
+         same_local_certificates(a, b);
 }
 
 void share_ike_sas(std::vector<ConnectionSetup>& setups) {

@@ -21,6 +21,8 @@ struct LifetimePolicy {
   std::uint32_t fuzz_percent = 100;
   /// rekey=no: the SA simply expires at `lifetime` (or is reauthenticated).
   bool rekey = true;
+
+  friend bool operator==(const LifetimePolicy&, const LifetimePolicy&) = default;
 };
 
 struct LifetimeSchedule {

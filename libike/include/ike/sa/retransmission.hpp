@@ -26,6 +26,8 @@ struct RetransmitPolicy {
   int tries = 5;
   /// No single wait grows beyond this (strongSwan's retransmit_limit; 0 = none).
   Duration max_timeout = Duration::zero();
+
+  friend bool operator==(const RetransmitPolicy&, const RetransmitPolicy&) = default;
 };
 
 /// How long to wait after send number `attempt` (0 = the original) before the
