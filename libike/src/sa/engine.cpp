@@ -18,6 +18,7 @@ void Engine::Impl::finish_input() {
   start_adopted();
   sweep_destroyed();
   start_due_initiations(services.now);
+  file_touched_keys();
   file_touched_timers();
 }
 
@@ -171,8 +172,21 @@ const IkeSa* Engine::find_ike_sa(std::uint32_t serial) const noexcept {
   return it == impl_->by_serial.end() ? nullptr : it->second;
 }
 
+std::vector<std::uint32_t> Engine::ike_sas_of(std::string_view connection) const {
+  std::vector<std::uint32_t> out;
+  for (auto serial : impl_->by_connection.find(connection)) {
+    if (impl_->live_ike_sa(serial)) out.push_back(serial);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 std::vector<std::string> Engine::timer_index_mismatches() const {
   return impl_->timer_index_mismatches();
+}
+
+std::vector<std::string> Engine::sa_index_mismatches() const {
+  return impl_->sa_index_mismatches();
 }
 
 std::size_t Engine::half_open_count() const noexcept {

@@ -71,8 +71,9 @@ Status Engine::Impl::terminate(std::string_view connection_name) {
     log_without_sa(std::string(connection_name), LogLevel::info,
                    "terminated by operator: keyingtries retry dropped");
   }
-  for (auto& [spi, sa] : sas) {
-    if (sa->connection->name != connection_name || sa->state == IkeState::destroying) continue;
+  for (auto serial : serials_of(connection_name)) {
+    auto* sa = by_serial.at(serial);
+    if (sa->state == IkeState::destroying) continue;
     found = true;
     end_ike_sa(*sa);
   }
@@ -103,8 +104,9 @@ void Engine::Impl::end_ike_sa(IkeSa& sa) {
 
 Status Engine::Impl::rekey(std::string_view connection_name, bool ike) {
   bool found = false;
-  for (auto& [spi, sa] : sas) {
-    if (sa->connection->name != connection_name || sa->state != IkeState::established) continue;
+  for (auto serial : serials_of(connection_name)) {
+    auto* sa = by_serial.at(serial);
+    if (sa->state != IkeState::established) continue;
     found = true;
     if (ike) {
       sa->rekey_at.reset();
@@ -146,8 +148,9 @@ Error no_such_child(std::string_view which, std::string_view child_name,
 
 Status Engine::Impl::rekey_child(std::string_view connection_name, std::string_view child_name) {
   bool found = false;
-  for (auto& [spi, sa] : sas) {
-    if (sa->connection->name != connection_name || sa->state != IkeState::established) continue;
+  for (auto serial : serials_of(connection_name)) {
+    auto* sa = by_serial.at(serial);
+    if (sa->state != IkeState::established) continue;
     for (auto& child : sa->children) {
       if (is_child_of(child, child_name) && queue_child_rekey(*sa, child, services, "operator")) {
         found = true;
@@ -171,8 +174,9 @@ Status Engine::Impl::terminate_child(std::string_view connection_name,
     found = found || erased > 0;
     return erased > 0 && initiation.children.empty();
   });
-  for (auto& [spi, sa] : sas) {
-    if (sa->connection->name != connection_name || sa->state == IkeState::destroying) continue;
+  for (auto serial : serials_of(connection_name)) {
+    auto* sa = by_serial.at(serial);
+    if (sa->state == IkeState::destroying) continue;
     if (sa->state != IkeState::established) {
       auto record = initiations.find(sa->serial);
       if (record == initiations.end()) continue;

@@ -15,7 +15,10 @@ void Engine::Impl::choose_connection_by_identity(IkeSa& sa, const pki::Identity&
   services.log(sa, LogLevel::info,
                "peer identity " + peer_id.to_string() + " selects connection '" + chosen->name +
                    "' instead of '" + sa.connection->name + "'");
+  touch(sa);  // the indexes keyed by our identity follow (engine_sa_index.cpp)
+  by_connection.remove(sa.connection->name, sa.serial);
   sa.connection = std::move(chosen);
+  file_connection(sa);
 }
 
 }  // namespace ike::sa

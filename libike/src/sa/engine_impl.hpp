@@ -13,6 +13,7 @@
 ///   engine_kernel_events.cpp what the kernel tells us: expires
 ///   engine_peer_address.cpp  the peer moved (NAT mapping, RFC 7296 2.23, RFC 3948)
 ///   engine_strangers.cpp     answers without an IKE SA (2.21.1, INVALID_IKE_SPI 2.21.4)
+///   engine_sa_index.cpp      IKE SAs by connection, peer, identities, CHILD SA SPIs
 
 #include <array>
 #include <deque>
@@ -25,10 +26,12 @@
 
 #include "cookies.hpp"
 #include "ike/sa/engine.hpp"
+#include "ike/sa/shard_tag.hpp"
 #include "ike/wire/message.hpp"
 #include "prf_cache.hpp"
 #include "reply_rate_limiter.hpp"
 #include "reqid_registry.hpp"
+#include "sa_index.hpp"
 #include "trap_policies.hpp"
 
 namespace ike::sa {
@@ -51,12 +54,14 @@ struct Engine::Impl final : IkeSaRegistry {
   std::uint32_t next_reqid = 1;
   /// Reqids of CHILD SAs shared by config and selectors (both peers
   /// initiating at once give two IKE SAs with the same CHILD SA).
-  ReqidRegistry reqids{next_reqid};
+  ReqidRegistry reqids{next_reqid, ShardTag{settings.shard, settings.shard_bits}};
   PrfCache prfs;
   /// The kernel as tasks see it: CHILD SA policies take over traps.
   TrapPolicyKernel policies;
   Services services;
+  /// Untagged: IKE SA serials (and reqids) carry shard_tag().
   std::uint32_t next_serial = 1;
+  ShardTag shard_tag() const noexcept { return ShardTag{settings.shard, settings.shard_bits}; }
   std::map<std::string, ConnectionPtr, std::less<>> connections;
   /// Every IKE SA by the SPI we chose for it.
   std::unordered_map<std::uint64_t, std::unique_ptr<IkeSa>> sas;
@@ -78,6 +83,37 @@ struct Engine::Impl final : IkeSaRegistry {
   void file_touched_timers();
   void file_all_timers();
   std::vector<std::string> timer_index_mismatches() const;
+  /// Lookup indexes (engine_sa_index.cpp, sa_index.hpp). By connection name:
+  /// every IKE SA in `sas`, filed when created and when its connection
+  /// switches (choose_connection_by_identity), removed when swept.
+  SerialIndex<std::string, NameHash> by_connection;
+  /// The others follow what IKE SAs' fields and CHILD SAs change to: they are
+  /// brought up to date for the touched IKE SAs at the end of every input
+  /// (file_touched_keys). Lookups during an input also look at `touched`.
+  SerialIndex<PeerKey, PeerKeyHash> by_peer;
+  SerialIndex<IdentityPair, IdentityPairHash> by_identities;
+  /// CHILD SAs' SPIs (inbound: ours; outbound: the peer's) -> IKE SAs.
+  SerialIndex<std::uint32_t> by_inbound_spi;
+  SerialIndex<std::uint32_t> by_outbound_spi;
+  std::unordered_map<std::uint32_t, FiledKeys> filed_keys;
+  void file_connection(const IkeSa& sa) { by_connection.add(sa.connection->name, sa.serial); }
+  void file_keys(const IkeSa& sa);
+  void unfile_keys(const IkeSa& sa);
+  void file_touched_keys();
+  /// A live IKE SA (not destroying) by serial.
+  IkeSa* live_ike_sa(std::uint32_t serial) const noexcept;
+  /// Serials of the IKE SAs of a connection, oldest first (destroying too).
+  std::vector<std::uint32_t> serials_of(std::string_view connection) const;
+  /// The IKE SA and CHILD SA owning the kernel SA (destination, spi): an
+  /// inbound SA when the IKE SA's local address is the destination.
+  struct KernelSaOwner {
+    IkeSa* sa;
+    ChildSa* child;
+    bool inbound;
+  };
+  std::optional<KernelSaOwner> owner_of_kernel_sa(const IpAddress& destination,
+                                                  std::uint32_t spi) const;
+  std::vector<std::string> sa_index_mismatches() const;
   /// SPIs of IKE SAs that may have become `destroying` during this input:
   /// sweep_destroyed looks only at these, not at every IKE SA.
   std::vector<std::uint64_t> sweep_candidates;

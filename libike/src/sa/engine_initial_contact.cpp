@@ -2,26 +2,26 @@
 /// crash) says so in its first IKE_AUTH, and the IKE SAs we still hold with it
 /// are dropped at once instead of lingering until DPD gives up on them.
 
+#include <algorithm>
+
 #include "engine_impl.hpp"
 
 namespace ike::sa {
 
-namespace {
-
-bool is_live(const IkeSa& sa) {
-  return sa.state != IkeState::destroying;
-}
-
-}  // namespace
+// Both questions are asked of the indexes by peer and by identities
+// (engine_sa_index.cpp), which are up to date as of the end of the last
+// input, and of the IKE SAs this input touched (whose fields may have
+// changed since): together every IKE SA that can match.
 
 bool Engine::Impl::has_other_ike_sa_to_peer(const IkeSa& sa) const {
-  for (const auto& [spi, other] : sas) {
-    if (other.get() == &sa || !is_live(*other)) continue;
-    if (other->remote.address == sa.remote.address &&
-        other->connection->local_id == sa.connection->local_id)
-      return true;
-  }
-  return false;
+  auto matches = [&sa, this](std::uint32_t serial) {
+    const auto* other = serial == sa.serial ? nullptr : live_ike_sa(serial);
+    return other != nullptr && other->remote.address == sa.remote.address &&
+           other->connection->local_id == sa.connection->local_id;
+  };
+  auto filed = by_peer.find(PeerKey{sa.remote.address, sa.connection->local_id});
+  return std::any_of(filed.begin(), filed.end(), matches) ||
+         std::any_of(touched.begin(), touched.end(), matches);
 }
 
 std::size_t Engine::Impl::drop_ike_sas_replaced_by(IkeSa& sa) {
@@ -29,14 +29,22 @@ std::size_t Engine::Impl::drop_ike_sas_replaced_by(IkeSa& sa) {
   // Only SAs that were up before this one began: one the peer set up at the
   // same time (both ends initiating at once) is not stale.
   std::vector<IkeSa*> stale;
-  for (auto& [spi, other] : sas) {
-    if (other.get() == &sa || !is_live(*other)) continue;
+  auto consider = [&](std::uint32_t serial) {
+    auto* other = serial == sa.serial ? nullptr : live_ike_sa(serial);
+    if (!other) return;
     bool was_up = other->state == IkeState::established || other->state == IkeState::rekeying;
-    if (!was_up || other->established_at >= sa.created_at) continue;
+    if (!was_up || other->established_at >= sa.created_at) return;
     if (other->peer_id != sa.peer_id || other->connection->local_id != sa.connection->local_id)
-      continue;
-    stale.push_back(other.get());
-  }
+      return;
+    stale.push_back(other);
+  };
+  for (auto serial : by_identities.find(IdentityPair{*sa.peer_id, sa.connection->local_id}))
+    consider(serial);
+  for (auto serial : touched)
+    consider(serial);
+  std::sort(stale.begin(), stale.end(),
+            [](const IkeSa* a, const IkeSa* b) { return a->serial < b->serial; });
+  stale.erase(std::unique(stale.begin(), stale.end()), stale.end());
   for (IkeSa* other : stale) {
     services.log(*other, LogLevel::info,
                  "peer " + sa.peer_id->to_string() +

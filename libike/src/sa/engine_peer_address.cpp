@@ -45,22 +45,17 @@ void Engine::Impl::follow_peer(IkeSa& sa, const Datagram& datagram, std::uint32_
 }
 
 void Engine::Impl::handle_kernel_mapping(const KernelMapping& mapping) {
-  for (auto& [spi, sa] : sas) {
-    if (sa->state == IkeState::destroying || sa->local.address != mapping.sa.destination) {
-      continue;
-    }
-    if (!sa->find_child_by_inbound_spi(mapping.sa.spi)) continue;
-    Endpoint remote{mapping.new_address, mapping.new_port};
-    if (!behind_nat(*sa)) {
-      services.log(*sa, LogLevel::warning,
-                   "kernel reports ESP from " + remote.to_string() +
-                       " but no NAT was detected; the peer's address stays " +
-                       sa->remote.to_string());
-      return;
-    }
-    if (remote != sa->remote) move_peer(*sa, remote, "NAT mapping changed (kernel MAPPING event)");
+  auto owner = owner_of_kernel_sa(mapping.sa.destination, mapping.sa.spi);
+  if (!owner || !owner->inbound) return;
+  auto& sa = *owner->sa;
+  Endpoint remote{mapping.new_address, mapping.new_port};
+  if (!behind_nat(sa)) {
+    services.log(sa, LogLevel::warning,
+                 "kernel reports ESP from " + remote.to_string() +
+                     " but no NAT was detected; the peer's address stays " + sa.remote.to_string());
     return;
   }
+  if (remote != sa.remote) move_peer(sa, remote, "NAT mapping changed (kernel MAPPING event)");
 }
 
 void Engine::Impl::move_peer(IkeSa& sa, const Endpoint& remote, const std::string& why) {

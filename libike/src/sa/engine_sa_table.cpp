@@ -25,13 +25,15 @@ std::uint64_t Engine::Impl::allocate_spi() {
 
 IkeSa& Engine::Impl::create_sa(ConnectionPtr connection, bool initiator, MonoTime now) {
   auto spi = allocate_spi();
-  auto sa = std::make_unique<IkeSa>(next_serial++, std::move(connection), initiator);
+  auto sa =
+      std::make_unique<IkeSa>(shard_tag().take(next_serial), std::move(connection), initiator);
   (initiator ? sa->spi_i : sa->spi_r) = spi;
   sa->created_at = now;
   sa->last_heard = now;
   auto& ref = *sa;
   touch(ref);
   by_serial.emplace(ref.serial, &ref);
+  file_connection(ref);
   sas.emplace(spi, std::move(sa));
   return ref;
 }
@@ -39,13 +41,15 @@ IkeSa& Engine::Impl::create_sa(ConnectionPtr connection, bool initiator, MonoTim
 IkeSa* Engine::Impl::create_ike_sa(ConnectionPtr connection, bool initiator,
                                    std::uint64_t our_spi) {
   if (our_spi == 0 || sas.contains(our_spi)) return nullptr;
-  auto sa = std::make_unique<IkeSa>(next_serial++, std::move(connection), initiator);
+  auto sa =
+      std::make_unique<IkeSa>(shard_tag().take(next_serial), std::move(connection), initiator);
   (initiator ? sa->spi_i : sa->spi_r) = our_spi;
   sa->created_at = services.now;
   sa->last_heard = services.now;
   auto* created = sa.get();
   touch(*created);
   by_serial.emplace(created->serial, created);
+  file_connection(*created);
   sas.emplace(our_spi, std::move(sa));
   adopted.push_back(our_spi);
   // A rekey that fails to key its new IKE SA marks it destroying itself.
@@ -69,11 +73,11 @@ void Engine::Impl::start_adopted() {
 }
 
 IkeSa* Engine::Impl::usable_ike_sa(const Connection& connection) {
-  for (auto& [spi, sa] : sas) {
-    if (sa->connection->name != connection.name) continue;
+  for (auto serial : by_connection.find(connection.name)) {
+    auto* sa = by_serial.at(serial);
     if (sa->state == IkeState::established || sa->state == IkeState::rekeying ||
         (sa->initiator && (sa->state == IkeState::connecting || sa->state == IkeState::created))) {
-      return sa.get();
+      return sa;
     }
   }
   return nullptr;
@@ -116,6 +120,8 @@ void Engine::Impl::sweep_destroyed() {
     if (it == sas.end() || it->second->state != IkeState::destroying) continue;
     auto& sa = *it->second;
     unfile_timer(sa);
+    unfile_keys(sa);
+    by_connection.remove(sa.connection->name, sa.serial);
     if (!sa.initiator) by_initiator_spi.erase({sa.spi_i, endpoint_key(sa.remote)});
     initiations.erase(sa.serial);
     by_serial.erase(sa.serial);

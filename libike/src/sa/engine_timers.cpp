@@ -82,6 +82,7 @@ void Engine::Impl::file_touched_timers() {
 }
 
 void Engine::Impl::file_all_timers() {
+  file_touched_keys();
   touched.clear();
   for (auto& [spi, sa] : sas)
     file_timer(*sa);

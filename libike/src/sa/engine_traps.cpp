@@ -87,7 +87,7 @@ Status Engine::Impl::route(std::string_view connection_name) {
         if (routed.name == child.name) child.reqid = routed.reqid;
       }
     }
-    if (child.reqid == 0) child.reqid = next_reqid++;
+    if (child.reqid == 0) child.reqid = shard_tag().take(next_reqid);
   }
   if (previous != routes.end()) (void)unroute(connection_name);
   Route route{pinned, {}};

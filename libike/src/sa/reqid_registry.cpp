@@ -10,7 +10,7 @@ std::uint32_t ReqidRegistry::acquire(const std::string& connection, const std::s
     ++by_reqid_.at(it->second).users;
     return it->second;
   }
-  auto reqid = next_reqid_++;
+  auto reqid = tag_.take(next_reqid_);
   by_key_.emplace(key, reqid);
   by_reqid_.emplace(reqid, Entry{std::move(key), 1});
   return reqid;

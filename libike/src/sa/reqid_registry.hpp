@@ -20,6 +20,7 @@
 
 #include "ike/sa/child_sa.hpp"
 #include "ike/sa/ike_sa.hpp"
+#include "ike/sa/shard_tag.hpp"
 #include "ike/sa/task.hpp"
 #include "ike/ts/traffic_selector.hpp"
 
@@ -28,8 +29,9 @@ namespace ike::sa {
 class ReqidRegistry {
  public:
   /// New reqids come from `next_reqid`, the engine's counter that route()
-  /// uses too, so a shared reqid never equals a trap's.
-  explicit ReqidRegistry(std::uint32_t& next_reqid) : next_reqid_(next_reqid) {}
+  /// uses too, so a shared reqid never equals a trap's; each carries the
+  /// engine's shard `tag` (shard_tag.hpp).
+  ReqidRegistry(std::uint32_t& next_reqid, ShardTag tag) : next_reqid_(next_reqid), tag_(tag) {}
 
   /// The reqid of CHILD SAs of `connection`/`child` with these selectors: the
   /// one in use, or a new one; counts one more user.
@@ -56,6 +58,7 @@ class ReqidRegistry {
     unsigned users = 0;
   };
   std::uint32_t& next_reqid_;
+  ShardTag tag_;
   std::map<Key, std::uint32_t> by_key_;
   std::map<std::uint32_t, Entry> by_reqid_;
 };

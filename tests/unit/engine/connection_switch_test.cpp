@@ -37,6 +37,11 @@ TEST_F(GatewayWithTwoRoadWarriors, TheInitiatorsIdentityPicksItsConnection) {
   ASSERT_EQ(h.b().engine.ike_sas().size(), 1u);
   EXPECT_EQ(h.b().engine.ike_sas().front()->connection->name, "bob");
   EXPECT_EQ(h.b().engine.ike_sas().front()->children.size(), 1u);
+  // The engine's index by connection name followed the switch.
+  EXPECT_EQ(h.b().engine.ike_sas_of("bob"),
+            std::vector<std::uint32_t>{h.b().engine.ike_sas().front()->serial});
+  EXPECT_TRUE(h.b().engine.ike_sas_of("alice").empty());
+  EXPECT_TRUE(h.b().engine.sa_index_mismatches().empty());
 }
 
 TEST_F(GatewayWithTwoRoadWarriors, AnUnknownIdentityIsStillRefused) {

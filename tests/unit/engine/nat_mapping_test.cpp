@@ -173,6 +173,8 @@ TEST(NatMapping, KernelMappingEventMovesThePeerOfANattedIkeSa) {
     EXPECT_EQ(peer_end, mapping.new_address) << policy.story;
   }
   EXPECT_EQ(peers.east.kernel.policies.size(), 3u);
+  // The engine's index by peer address followed the move.
+  EXPECT_TRUE(peers.east.engine.sa_index_mismatches().empty());
 
   // East's next IKE request goes there too.
   peers.now += seconds(30);

@@ -267,7 +267,19 @@ class PropertyRun {
     for (auto side : {Side::a, Side::b}) {
       for (auto& line : unclaimed_kernel_state(h_.peer(side), to_string(side)))
         outcome_.violations.push_back("+" + millis(h_.elapsed()) + " " + when + ": " + line);
-      for (auto& line : h_.peer(side).engine.timer_index_mismatches()) {
+    }
+    check_indexes(when);
+  }
+
+  /// The engines' self-checks: the timer queue and the lookup indexes (by
+  /// connection, peer, identities, CHILD SA SPIs) against a full scan.
+  void check_indexes(const std::string& when) {
+    for (auto side : {Side::a, Side::b}) {
+      auto& engine = h_.peer(side).engine;
+      auto mismatches = engine.timer_index_mismatches();
+      for (auto& line : engine.sa_index_mismatches())
+        mismatches.push_back(std::move(line));
+      for (auto& line : mismatches) {
         outcome_.violations.push_back("+" + millis(h_.elapsed()) + " " + when + ": " +
                                       std::string(to_string(side)) + " " + line);
       }
@@ -344,6 +356,7 @@ class PropertyRun {
         break;
     }
     h_.collect();
+    check_indexes("after the operation");
   }
 
   /// The kernel reports a lifetime of one of its SAs: soft (rekey), or hard

@@ -42,6 +42,10 @@ struct EngineSettings {
   std::size_t nonce_size = 32;
   /// Tag for the SPIs we allocate: the top bits of every SPI we hand out, so a
   /// sharded daemon routes a message to its shard by SPI (DESIGN.md "Scale").
+  /// With shard_bits > 0, IKE SA serials and reqids carry it in their low
+  /// bits (shard_tag.hpp: `(counter << shard_bits) | shard`), so they are
+  /// unique across the engines and ShardTag::shard_of finds the owner. CHILD
+  /// SA serials are per engine (found through their IKE SA's serial).
   std::uint8_t shard = 0;
   std::uint8_t shard_bits = 0;
   /// keyingtries: a negotiation we started that the peer refused (an error
@@ -153,10 +157,17 @@ class Engine {
   // --- status
   std::vector<const IkeSa*> ike_sas() const;
   const IkeSa* find_ike_sa(std::uint32_t serial) const noexcept;
+  /// Serials of the connection's live IKE SAs (any state but destroying),
+  /// ascending; the IKE SAs before a reload count under the same name.
+  std::vector<std::uint32_t> ike_sas_of(std::string_view connection) const;
   std::size_t half_open_count() const noexcept;
   /// Self-check for tests: where the engine's timer index (which IKE SA is
   /// due when) disagrees with the IKE SAs themselves; empty when consistent.
   std::vector<std::string> timer_index_mismatches() const;
+  /// Self-check for tests: where the lookup indexes (IKE SAs by connection,
+  /// peer, identities, CHILD SA SPIs) disagree with a full scan of the IKE
+  /// SAs; empty when consistent.
+  std::vector<std::string> sa_index_mismatches() const;
 
  private:
   struct Impl;
