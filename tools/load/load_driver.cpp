@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "load/flood_request.hpp"
+
 namespace ikev2d::load {
 
 using ike::MonoTime;
@@ -85,6 +87,8 @@ void LoadDriver::start(MonoTime now, ike::WallTime wall) {
 void LoadDriver::handle_datagram(const ike::sa::Datagram& datagram, MonoTime now,
                                  ike::WallTime wall) {
   engine_.set_wall_time(wall);
+  // Counted here because the engine answers cookies without an event.
+  if (classify_init_answer(datagram.bytes) == InitAnswer::cookie) ++report_.cookies_received;
   engine_.handle_datagram(datagram, now);
   settle(now);
 }

@@ -64,6 +64,11 @@ std::string to_text(const LoadReport& report) {
   out += "handshakes/s: " + number(report.handshakes_per_second) + " (" +
          std::to_string(report.ike.succeeded) + " in " + number(report.establish_seconds, 3) +
          " s)\n";
+  if (report.cookies_received) {
+    out +=
+        "COOKIE answers (responder asked for cookies): " + std::to_string(report.cookies_received) +
+        "\n";
+  }
   out += latency_line("latency to IKE SA up", report.ike_latency);
   out += latency_line("latency to CHILD SA up", report.child_latency);
   if (report.rekey.attempted) {
@@ -96,6 +101,7 @@ std::string to_json(const LoadReport& report) {
                       {"down_seconds", report.down_seconds},
                       {"wall_seconds", report.wall_seconds},
                       {"tool_cpu_seconds", report.tool_cpu_seconds},
+                      {"cookies_received", report.cookies_received},
                       {"interrupted", report.interrupted}};
   return json.dump();
 }

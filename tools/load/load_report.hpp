@@ -47,6 +47,10 @@ struct LoadReport {
   /// ikev2d-load's own CPU time (user + system): when it nears wall time
   /// times the cores it may use, the tool, not the responder, is the limit.
   double tool_cpu_seconds = 0;
+  /// IKE_SA_INIT answers that asked for a cookie (RFC 7296 2.6): the
+  /// responder's DoS protection engaged. The engine answers them; those
+  /// handshakes still count as established.
+  std::uint64_t cookies_received = 0;
   /// The run was interrupted (SIGINT/SIGTERM).
   bool interrupted = false;
 };

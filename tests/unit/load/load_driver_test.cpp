@@ -263,6 +263,10 @@ TEST(LoadDriver, CookiesAreAnsweredAndCountedAsEstablished) {
   auto report = run.report();
   EXPECT_EQ(report.ike.succeeded, 8u) << to_text(report);
   EXPECT_EQ(report.ike.failed, 0u);
+  EXPECT_EQ(report.cookies_received, 8u);
+  EXPECT_NE(to_text(report).find("COOKIE answers (responder asked for cookies): 8"),
+            std::string::npos);
+  EXPECT_NE(to_json(report).find("\"cookies_received\":8"), std::string::npos);
   // One more round trip for the cookie.
   EXPECT_DOUBLE_EQ(report.ike_latency.p50_ms, 6);
 }
