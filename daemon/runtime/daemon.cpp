@@ -70,9 +70,7 @@ ike::Status Daemon::start() {
     logger_.warning(Subsystem::knl,
                     "removing leftovers of a previous run: " + removed.error().reason);
   }
-  ike::sa::EngineSettings settings;
-  settings.nat_keepalive_interval = loaded->setup.keep_alive;
-  shard_ = std::make_unique<Shard>(settings, *kernel_, *this, loaded->credentials);
+  if (auto opened = open_shards(*loaded); !opened) return opened;
   if (auto opened = open_sockets(); !opened) return opened;
   watch_kernel_events();
 
@@ -109,22 +107,29 @@ int Daemon::run() {
 }
 
 MonoTime Daemon::begin_input() {
-  shard_->set_wall_time(std::chrono::system_clock::now());
+  auto wall = std::chrono::system_clock::now();
+  for (std::size_t i = 0; i < shards_->size(); ++i)
+    (*shards_)[i].set_wall_time(wall);
   return mono_now();
 }
 
 void Daemon::after_input() {
-  if (!shard_) return;
-  send_output();
+  if (!shards_) return;
+  for (std::size_t i = 0; i < shards_->size(); ++i)
+    send_output(i);
   process_pending_events();
   rearm_timer();
   update_status(mono_now());
-  if (stopping_ && shard_->engine().ike_sas().empty()) finish_shutdown();
+  if (stopping_ && count_ike_sas() == 0) finish_shutdown();
 }
 
 void Daemon::rearm_timer() {
   if (stopped_) return;
-  auto deadline = shard_->engine().next_deadline();
+  std::optional<MonoTime> deadline;
+  for (std::size_t i = 0; i < shards_->size(); ++i) {
+    auto due = engine(i).next_deadline();
+    if (due && (!deadline || *due < *deadline)) deadline = due;
+  }
   if (!down_waits_.empty()) {
     for (const auto& wait : down_waits_) {
       if (!deadline || wait.deadline < *deadline) deadline = wait.deadline;
@@ -146,12 +151,26 @@ void Daemon::rearm_timer() {
 
 void Daemon::on_timer() {
   MonoTime now = begin_input();
-  shard_->engine().handle_timeout(now);
+  // Rekeys and retransmits of many SAs fall due together: each shard's on
+  // its own thread.
+  std::vector<std::size_t> due;
+  for (std::size_t i = 0; i < shards_->size(); ++i) {
+    auto deadline = engine(i).next_deadline();
+    if (deadline && *deadline <= now) due.push_back(i);
+  }
+  shards_->run(due, [&](std::size_t shard) {
+    engine(shard).handle_timeout(now);
+    send_output(shard);
+  });
   check_down_waits(now);
   after_input();
 }
 
 void Daemon::update_status(MonoTime now) {
+  for (auto& outbox : outboxes_) {
+    status_dirty_ = status_dirty_ || outbox.status_dirty;
+    outbox.status_dirty = false;
+  }
   if (!notifier_.enabled() || !status_dirty_ || status_timer_armed_) return;
   // Counting walks every SA, and systemd needs no flood: at most once per
   // interval; what changed meanwhile goes out when the interval ends.
@@ -165,13 +184,15 @@ void Daemon::update_status(MonoTime now) {
     return;
   }
   std::size_t ike_count = 0, child_count = 0;
-  for (const auto* sa : shard_->engine().ike_sas()) {
-    if (sa->state == ike::sa::IkeState::established || sa->state == ike::sa::IkeState::rekeying) {
-      ++ike_count;
-    }
-    for (const auto& child : sa->children) {
-      child_count += child.state == ike::sa::ChildState::installed ||
-                     child.state == ike::sa::ChildState::rekeying;
+  for (std::size_t i = 0; i < shards_->size(); ++i) {
+    for (const auto* sa : engine(i).ike_sas()) {
+      if (sa->state == ike::sa::IkeState::established || sa->state == ike::sa::IkeState::rekeying) {
+        ++ike_count;
+      }
+      for (const auto& child : sa->children) {
+        child_count += child.state == ike::sa::ChildState::installed ||
+                       child.state == ike::sa::ChildState::rekeying;
+      }
     }
   }
   status_dirty_ = false;
@@ -221,20 +242,22 @@ void Daemon::begin_shutdown(const std::string& why) {
   up_waits_.fail_all("ikev2d is shutting down");
   MonoTime now = begin_input();
   // Every connection with an SA, including those a reload removed.
-  std::vector<std::string> names;
-  for (const auto* sa : shard_->engine().ike_sas()) {
-    const std::string& name = sa->connection->name;
-    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
-  }
-  for (const auto& name : names) {
-    if (auto done = shard_->engine().terminate(name, now); !done) {
-      logger_.warning(Subsystem::ike, "terminate " + name + ": " + done.error().reason);
+  for (std::size_t i = 0; i < shards_->size(); ++i) {
+    std::vector<std::string> names;
+    for (const auto* sa : engine(i).ike_sas()) {
+      const std::string& name = sa->connection->name;
+      if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+    }
+    for (const auto& name : names) {
+      if (auto done = engine(i).terminate(name, now); !done) {
+        logger_.warning(Subsystem::ike, "terminate " + name + ": " + done.error().reason);
+      }
     }
   }
   shutdown_timer_.expires_after(kShutdownGrace);
   shutdown_timer_.async_wait([this](const boost::system::error_code& error) {
     if (error || stopped_) return;
-    logger_.info(Subsystem::net, "shutdown: " + std::to_string(shard_->engine().ike_sas().size()) +
+    logger_.info(Subsystem::net, "shutdown: " + std::to_string(count_ike_sas()) +
                                      " IKE SA(s) did not finish deleting in time");
     finish_shutdown();
   });

@@ -1,10 +1,12 @@
 #pragma once
 /// ikev2d's loop (issue 4): one Boost.Asio io_context on one thread. Inputs —
-/// UDP datagrams, the engine's timer, XFRM events, control commands, signals —
-/// go to the Shard that owns the engine; after each input the daemon sends
-/// what the engine queued (poll_transmit), re-arms the one timer at
-/// next_deadline() and acts on the engine's events (log lines, `ikectl up`
-/// replies, updown scripts, sd_notify STATUS).
+/// UDP datagrams, the engines' timer, XFRM events, control commands, signals —
+/// go to the Shard whose engine owns them (shard_routing.hpp); datagrams and
+/// timeouts of several shards run on their threads at once (shard_pool.hpp).
+/// After each input the daemon sends what the engines queued
+/// (poll_transmit), re-arms the one timer at the earliest next_deadline()
+/// and acts on the engines' events (log lines, `ikectl up` replies, updown
+/// scripts, sd_notify STATUS).
 ///
 /// Start-up: load the configuration (refuse to start on an error), open XFRM
 /// and remove what a crashed predecessor left (remove_owned), bind the UDP
@@ -14,6 +16,7 @@
 /// the kernel, exit 0. SIGHUP and `ikectl reload` reload (reload_plan.hpp).
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,22 +32,23 @@
 #include "control/control_server.hpp"
 #include "ike/sa/events.hpp"
 #include "runtime/ike_socket.hpp"
+#include "runtime/locked_kernel.hpp"
 #include "runtime/logger.hpp"
 #include "runtime/options.hpp"
 #include "runtime/reload_plan.hpp"
 #include "runtime/sd_notify.hpp"
-#include "runtime/shard.hpp"
+#include "runtime/shard_pool.hpp"
+#include "runtime/shard_routing.hpp"
 #include "runtime/up_tracker.hpp"
 #include "setup/configuration.hpp"
+#include "updown/updown_runner.hpp"
 #include "xfrm/xfrm_kernel.hpp"
 
 namespace ikev2d::runtime {
 
 class UpdownHook;
 
-class Daemon final : public control::CommandHandler,
-                     public ike::sa::EventSink,
-                     public xfrm::KernelEventHandler {
+class Daemon final : public control::CommandHandler, public xfrm::KernelEventHandler {
  public:
   Daemon(RuntimeOptions options, Logger& logger);
   ~Daemon() override;
@@ -59,8 +63,8 @@ class Daemon final : public control::CommandHandler,
 
   // control::CommandHandler (command handling: daemon_commands.cpp)
   void handle(const control::Command& command, control::ReplyStreamPtr reply) override;
-  // ike::sa::EventSink (daemon_events.cpp)
-  void publish(const ike::sa::Event& event) override;
+  /// An engine event, on the thread running that shard (daemon_events.cpp).
+  void publish(std::size_t shard, const ike::sa::Event& event);
   // xfrm::KernelEventHandler (daemon_events.cpp)
   void on_acquire(const ike::sa::KernelAcquire& acquire) override;
   void on_expire(const ike::sa::KernelExpire& expire) override;
@@ -71,6 +75,23 @@ class Daemon final : public control::CommandHandler,
   struct PendingEvent {
     ike::sa::Event event;
     std::string child_name;
+  };
+  /// What one shard's engine published, kept for the loop thread: during a
+  /// parallel step each shard writes only its own.
+  struct ShardOutbox {
+    std::vector<PendingEvent> events;
+    std::vector<updown::UpdownJob> updown_jobs;
+    bool status_dirty = false;
+  };
+  /// One shard's EventSink.
+  class ShardEvents final : public ike::sa::EventSink {
+   public:
+    ShardEvents(Daemon& daemon, std::size_t shard) : daemon_(daemon), shard_(shard) {}
+    void publish(const ike::sa::Event& event) override { daemon_.publish(shard_, event); }
+
+   private:
+    Daemon& daemon_;
+    std::size_t shard_;
   };
   /// `ikectl down` waiting for its IKE SAs, or only their CHILD SAs of
   /// `child`, to go.
@@ -91,9 +112,24 @@ class Daemon final : public control::CommandHandler,
   ike::Status open_sockets();
   void watch_socket(IkeSocket& socket);
   void on_socket_readable(IkeSocket& socket);
-  IkeSocket* socket_for(const ike::sa::Datagram& datagram);
-  void send_output();
+  IkeSocket* socket_for(const ike::sa::Datagram& datagram) const;
+  /// What one shard's engine queued; safe on that shard's thread.
+  void send_output(std::size_t shard);
   void watch_kernel_events();
+  // --- shards (daemon_shards.cpp)
+  ike::Status open_shards(const setup::Configuration& loaded);
+  ike::sa::Engine& engine(std::size_t shard) { return (*shards_)[shard].engine(); }
+  /// The IKE SA of a serial, on whichever shard it lives.
+  const ike::sa::IkeSa* find_ike_sa(std::uint32_t serial) const;
+  std::size_t count_ike_sas() const;
+  /// Where an initiation of an engine connection goes: the shard that has
+  /// its IKE SA, else the shard of its peer address.
+  std::size_t shard_for_initiation(const std::string& connection) const;
+  /// The shard of a connection's peer address (0 for %any).
+  std::size_t home_shard(const ike::sa::Connection& connection) const;
+  /// A command for an engine connection on every shard: done where any
+  /// shard did it, else the first shard's reason.
+  ike::Status on_every_shard(const std::function<ike::Status(ike::sa::Engine&)>& command);
   // --- after every input (daemon.cpp)
   /// Sets the wall time and returns "now" for an input.
   ike::MonoTime begin_input();
@@ -142,7 +178,11 @@ class Daemon final : public control::CommandHandler,
   /// config_.connections by name (rebuilt when config_ changes).
   std::unordered_map<std::string, const setup::ConnectionSetup*> setup_by_name_;
   std::unique_ptr<xfrm::XfrmKernel> kernel_;
-  std::unique_ptr<Shard> shard_;
+  std::unique_ptr<LockedKernel> shared_kernel_;
+  ShardLayout layout_;
+  std::vector<std::unique_ptr<ShardEvents>> shard_events_;
+  std::vector<ShardOutbox> outboxes_;
+  std::unique_ptr<ShardPool> shards_;
   std::vector<std::unique_ptr<IkeSocket>> sockets_;
   std::optional<boost::asio::posix::stream_descriptor> kernel_events_;
   boost::asio::steady_timer engine_timer_;
@@ -158,7 +198,6 @@ class Daemon final : public control::CommandHandler,
   bool status_timer_armed_ = false;
   UpTracker up_waits_;
   std::vector<DownWait> down_waits_;
-  std::vector<PendingEvent> pending_events_;
   bool status_dirty_ = true;
   bool stopping_ = false;
   bool stopped_ = false;

@@ -53,14 +53,6 @@ void Daemon::handle(const control::Command& command, control::ReplyStreamPtr rep
       command);
 }
 
-std::vector<std::uint32_t> Daemon::ike_sas_of(const std::string& connection) const {
-  std::vector<std::uint32_t> serials;
-  for (const auto* sa : shard_->engine().ike_sas()) {
-    if (sa->connection->name == connection) serials.push_back(sa->serial);
-  }
-  return serials;
-}
-
 Daemon::ConnTarget Daemon::target_of(const std::string& name) const {
   auto found = setup_by_name_.find(name);
   if (found == setup_by_name_.end() ||
@@ -73,7 +65,8 @@ Daemon::ConnTarget Daemon::target_of(const std::string& name) const {
 
 void Daemon::command_up(const control::UpCommand& up, control::ReplyStreamPtr reply) {
   auto target = target_of(up.connection);
-  const auto* connection = shard_->engine().find_connection(target.connection);
+  // Every shard has every connection.
+  const auto* connection = engine(0).find_connection(target.connection);
   if (connection == nullptr) {
     reply->finish_error("no connection named '" + up.connection + "'");
     return;
@@ -86,14 +79,15 @@ void Daemon::command_up(const control::UpCommand& up, control::ReplyStreamPtr re
   }
   logger_.info(Subsystem::ctl, "up " + up.connection + (up.child.empty() ? "" : " " + up.child));
   ike::MonoTime now = begin_input();
-  auto serial = shard_->engine().initiate(target.connection, child, now);
+  auto serial =
+      engine(shard_for_initiation(target.connection)).initiate(target.connection, child, now);
   if (!serial) {
     reply->finish_error(serial.error().reason);
     after_input();
     return;
   }
   // Already up? (initiate does not duplicate a CHILD SA that is installed.)
-  if (const auto* sa = shard_->engine().find_ike_sa(*serial)) {
+  if (const auto* sa = find_ike_sa(*serial)) {
     for (const auto& existing : sa->children) {
       bool child_up = existing.state == ike::sa::ChildState::installed ||
                       existing.state == ike::sa::ChildState::rekeying;
@@ -116,9 +110,8 @@ void Daemon::command_down(const control::DownCommand& down, control::ReplyStream
     command_down_child(target, reply);
     return;
   }
-  auto& engine = shard_->engine();
   auto serials = ike_sas_of(target.connection);
-  if (engine.find_connection(target.connection) == nullptr && serials.empty()) {
+  if (engine(0).find_connection(target.connection) == nullptr && serials.empty()) {
     reply->finish_error("no connection named '" + down.connection + "'");
     return;
   }
@@ -126,11 +119,15 @@ void Daemon::command_down(const control::DownCommand& down, control::ReplyStream
   ike::MonoTime now = begin_input();
   if (serials.empty()) {
     reply->finish_ok(message("no IKE SA of '" + down.connection + "' to delete"));
-    (void)engine.terminate(target.connection, now);  // drops pending keyingtries
+    (void)on_every_shard([&](ike::sa::Engine& engine) {  // drops pending keyingtries
+      return engine.terminate(target.connection, now);
+    });
     after_input();
     return;
   }
-  if (auto done = engine.terminate(target.connection, now); !done) {
+  if (auto done = on_every_shard(
+          [&](ike::sa::Engine& engine) { return engine.terminate(target.connection, now); });
+      !done) {
     reply->finish_error(done.error().reason);
     after_input();
     return;
@@ -141,12 +138,13 @@ void Daemon::command_down(const control::DownCommand& down, control::ReplyStream
 }
 
 void Daemon::command_down_child(const ConnTarget& target, control::ReplyStreamPtr reply) {
-  auto& engine = shard_->engine();
   auto serials = ike_sas_of(target.connection);
   logger_.info(Subsystem::ctl,
                "down " + target.child + " (a CHILD of IKE connection " + target.connection + ")");
   ike::MonoTime now = begin_input();
-  auto done = engine.terminate_child(target.connection, target.child, now);
+  auto done = on_every_shard([&](ike::sa::Engine& engine) {
+    return engine.terminate_child(target.connection, target.child, now);
+  });
   if (serials.empty()) {
     reply->finish_ok(message("no IKE SA of '" + target.child + "' to delete"));
   } else if (!done) {
@@ -160,13 +158,13 @@ void Daemon::command_down_child(const ConnTarget& target, control::ReplyStreamPt
 
 void Daemon::command_status(const control::StatusCommand& status, control::ReplyStreamPtr reply) {
   auto serials = std::make_shared<std::vector<std::uint32_t>>();
-  auto sas = shard_->engine().ike_sas();
-  serials->reserve(sas.size());
-  std::optional<std::string> wanted;
-  if (status.connection) wanted = target_of(*status.connection).connection;
-  for (const auto* sa : sas) {
-    if (!wanted || sa->connection->name == *wanted) {
-      serials->push_back(sa->serial);
+  if (status.connection) {
+    *serials = ike_sas_of(target_of(*status.connection).connection);
+  } else {
+    serials->reserve(count_ike_sas());
+    for (std::size_t i = 0; i < shards_->size(); ++i) {
+      for (const auto* sa : engine(i).ike_sas())
+        serials->push_back(sa->serial);
     }
   }
   stream_status(std::move(serials), 0, status.connection, std::move(reply));
@@ -179,7 +177,7 @@ void Daemon::stream_status(std::shared_ptr<std::vector<std::uint32_t>> serials, 
   std::size_t end = std::min(serials->size(), next + kStatusBatch);
   for (; next < end; ++next) {
     // SAs may have gone since the snapshot: look each up again.
-    if (const auto* sa = shard_->engine().find_ike_sa((*serials)[next])) {
+    if (const auto* sa = find_ike_sa((*serials)[next])) {
       reply->send_serialized(ike_sa_record(*sa, kernel_.get(), now));
     }
   }
@@ -243,9 +241,11 @@ void Daemon::command_rekey(const control::RekeyCommand& rekey, control::ReplyStr
   logger_.info(Subsystem::ctl, "rekey " + rekey.connection + (rekey.ike ? " --ike" : ""));
   ike::MonoTime now = begin_input();
   auto target = target_of(rekey.connection);
-  auto done = target.shares_ike_sa && !rekey.ike
-                  ? shard_->engine().rekey_child(target.connection, target.child, now)
-                  : shard_->engine().rekey(target.connection, rekey.ike, now);
+  auto done = on_every_shard([&](ike::sa::Engine& engine) {
+    return target.shares_ike_sa && !rekey.ike
+               ? engine.rekey_child(target.connection, target.child, now)
+               : engine.rekey(target.connection, rekey.ike, now);
+  });
   if (done) {
     reply->finish_ok(message(std::string(rekey.ike ? "IKE SA" : "CHILD SA") + " rekey of '" +
                              rekey.connection + "' started"));

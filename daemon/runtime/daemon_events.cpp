@@ -24,17 +24,19 @@ std::string spi_text(std::uint32_t spi) {
 
 }  // namespace
 
-void Daemon::publish(const ike::sa::Event& event) {
-  // The log line now (the engine may publish several events in one input),
-  // everything that acts on the event after the input (process_pending_events).
-  // Events about a connection rather than an SA (routing) carry its name.
+void Daemon::publish(std::size_t shard, const ike::sa::Event& event) {
+  // On the thread running `shard`: the log line now (the engine may publish
+  // several events in one input), into the shard's outbox what acts on the
+  // event on the loop thread (process_pending_events). Events about a
+  // connection rather than an SA (routing) carry its name.
   logger_.log(Subsystem::ike, event.level,
               event.sa_label.empty() ? std::string_view(event.connection) : event.sa_label,
               event_message(event));
-  if (event.kind != EventKind::log) status_dirty_ = true;
+  auto& outbox = outboxes_[shard];
+  if (event.kind != EventKind::log) outbox.status_dirty = true;
   std::string child_name;
   if (event.child_serial != 0) {
-    if (const auto* sa = shard_->engine().find_ike_sa(event.ike_serial)) {
+    if (const auto* sa = engine(shard).find_ike_sa(event.ike_serial)) {
       // A const lookup while the engine is inside an input: the SA table is
       // not being changed while an event is published.
       auto child =
@@ -44,11 +46,15 @@ void Daemon::publish(const ike::sa::Event& event) {
         if (child->config != nullptr) child_name = child->name();
         if (updown_ && (event.kind == EventKind::child_up || event.kind == EventKind::child_down)) {
           // The section of the CHILD: sections that share an IKE SA each
-          // have their own leftupdown.
+          // have their own leftupdown. The script starts on the loop thread,
+          // its environment is taken now, while the SA is still there.
           auto found = setup_by_name_.find(child_name);
           if (found == setup_by_name_.end()) found = setup_by_name_.find(event.connection);
-          if (found != setup_by_name_.end() && !found->second->updown_script.empty()) {
-            updown_->child_event(event.kind == EventKind::child_up, *found->second, *sa, *child);
+          if (found != setup_by_name_.end()) {
+            if (auto job = UpdownHook::job_for(event.kind == EventKind::child_up, *found->second,
+                                               *sa, *child)) {
+              outbox.updown_jobs.push_back(std::move(*job));
+            }
           }
         }
       }
@@ -56,31 +62,36 @@ void Daemon::publish(const ike::sa::Event& event) {
   }
   // Log events matter after the input only to `ikectl up` clients.
   if (event.kind == EventKind::log && up_waits_.size() == 0) return;
-  pending_events_.push_back(PendingEvent{event, std::move(child_name)});
+  outbox.events.push_back(PendingEvent{event, std::move(child_name)});
 }
 
 void Daemon::process_pending_events() {
-  if (pending_events_.empty()) return;
-  auto events = std::move(pending_events_);
-  pending_events_.clear();
-  auto alive = [this](std::uint32_t serial) {
-    return shard_->engine().find_ike_sa(serial) != nullptr;
-  };
-  for (const auto& pending : events) {
-    up_waits_.on_event(pending.event, pending.child_name, alive);
-    if (pending.event.kind == EventKind::ike_down || pending.event.kind == EventKind::failed) {
-      for (auto& wait : down_waits_)
-        std::erase(wait.serials, pending.event.ike_serial);
+  auto alive = [this](std::uint32_t serial) { return find_ike_sa(serial) != nullptr; };
+  bool any = false;
+  for (auto& outbox : outboxes_) {
+    for (auto& job : outbox.updown_jobs)
+      updown_->submit(std::move(job));
+    outbox.updown_jobs.clear();
+    if (outbox.events.empty()) continue;
+    any = true;
+    auto events = std::move(outbox.events);
+    outbox.events.clear();
+    for (const auto& pending : events) {
+      up_waits_.on_event(pending.event, pending.child_name, alive);
+      if (pending.event.kind == EventKind::ike_down || pending.event.kind == EventKind::failed) {
+        for (auto& wait : down_waits_)
+          std::erase(wait.serials, pending.event.ike_serial);
+      }
     }
   }
-  check_down_waits(mono_now());
+  if (any) check_down_waits(mono_now());
 }
 
 void Daemon::check_down_waits(ike::MonoTime now) {
   std::erase_if(down_waits_, [&](DownWait& wait) {
     if (wait.reply->closed()) return true;
     std::erase_if(wait.serials, [&](std::uint32_t serial) {
-      const auto* sa = shard_->engine().find_ike_sa(serial);
+      const auto* sa = find_ike_sa(serial);
       if (sa == nullptr) return true;
       if (wait.child.empty() || sa->state == ike::sa::IkeState::deleting) return false;
       return std::none_of(sa->children.begin(), sa->children.end(), [&](const auto& child) {
@@ -109,21 +120,26 @@ void Daemon::on_acquire(const ike::sa::KernelAcquire& acquire) {
   logger_.log(Subsystem::knl, LogLevel::info, {},
               "acquire for reqid " + std::to_string(acquire.reqid) + ": " +
                   acquire.source.to_string() + " === " + acquire.destination.to_string());
-  shard_->engine().handle_kernel_acquire(acquire, mono_now());
+  // The trap's reqid carries the tag of the shard that routed it.
+  engine(layout_.shard_of_tag(acquire.reqid)).handle_kernel_acquire(acquire, mono_now());
 }
 
 void Daemon::on_expire(const ike::sa::KernelExpire& expire) {
   logger_.log(Subsystem::knl, LogLevel::debug, {},
               std::string(expire.hard ? "hard" : "soft") + " expire of SA " +
                   spi_text(expire.sa.spi) + " to " + expire.sa.destination.to_string());
-  shard_->engine().handle_kernel_expire(expire, mono_now());
+  // Kernel SPIs carry no shard tag: the shard that has the SA acts, the
+  // others find nothing.
+  for (std::size_t i = 0; i < shards_->size(); ++i)
+    engine(i).handle_kernel_expire(expire, mono_now());
 }
 
 void Daemon::on_mapping(const ike::sa::KernelMapping& mapping) {
   logger_.log(Subsystem::knl, LogLevel::info, {},
               "NAT mapping of SA " + spi_text(mapping.sa.spi) + " moved to " +
                   mapping.new_address.to_string() + ":" + std::to_string(mapping.new_port));
-  shard_->engine().handle_kernel_mapping(mapping, mono_now());
+  for (std::size_t i = 0; i < shards_->size(); ++i)
+    engine(i).handle_kernel_mapping(mapping, mono_now());
 }
 
 }  // namespace ikev2d::runtime

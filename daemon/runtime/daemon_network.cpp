@@ -66,6 +66,9 @@ void Daemon::watch_socket(IkeSocket& socket) {
 
 void Daemon::on_socket_readable(IkeSocket& socket) {
   ike::MonoTime now = begin_input();
+  // A batch per wake-up, sorted by owning shard; the shards then handle
+  // theirs at once, each on its own thread.
+  std::vector<std::vector<ike::sa::Datagram>> inputs(shards_->size());
   for (int i = 0; i < kDatagramsPerWakeup; ++i) {
     auto received = socket.receive();
     if (!received) {
@@ -84,14 +87,24 @@ void Daemon::on_socket_readable(IkeSocket& socket) {
       }
       continue;
     }
-    ike::sa::Datagram input{datagram.local, datagram.remote,
-                            ike::Bytes(datagram.message.begin(), datagram.message.end())};
-    shard_->engine().handle_datagram(input, now);
+    std::size_t shard = layout_.shard_of_message(datagram.message, datagram.remote.address);
+    inputs[shard].push_back(
+        ike::sa::Datagram{datagram.local, datagram.remote,
+                          ike::Bytes(datagram.message.begin(), datagram.message.end())});
   }
+  std::vector<std::size_t> busy;
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    if (!inputs[i].empty()) busy.push_back(i);
+  }
+  shards_->run(busy, [&](std::size_t shard) {
+    for (const auto& input : inputs[shard])
+      engine(shard).handle_datagram(input, now);
+    send_output(shard);
+  });
   after_input();
 }
 
-IkeSocket* Daemon::socket_for(const ike::sa::Datagram& datagram) {
+IkeSocket* Daemon::socket_for(const ike::sa::Datagram& datagram) const {
   auto family = datagram.remote.address.family();
   // The engine floats to 4500 after NAT detection (RFC 7296 2.23); with
   // --natt-port the NAT-T socket is on another number.
@@ -107,8 +120,8 @@ IkeSocket* Daemon::socket_for(const ike::sa::Datagram& datagram) {
   return fallback;
 }
 
-void Daemon::send_output() {
-  while (auto datagram = shard_->engine().poll_transmit()) {
+void Daemon::send_output(std::size_t shard) {
+  while (auto datagram = engine(shard).poll_transmit()) {
     IkeSocket* socket = socket_for(*datagram);
     if (socket == nullptr) {
       logger_.warning(Subsystem::net, "no socket to send to " + datagram->remote.to_string());

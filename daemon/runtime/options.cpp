@@ -23,10 +23,14 @@ ike::Result<std::uint16_t> parse_port(std::string_view option, std::string_view 
   return static_cast<std::uint16_t>(value);
 }
 
+/// Shard tags live in the top bits of our IKE SPIs and the low bits of
+/// serials and reqids; 64 shards leave plenty of both.
+constexpr unsigned kMaxThreads = 64;
+
 /// Options that take a value.
 constexpr std::string_view kValued[] = {
-    "--config", "--secrets",   "--ipsec-d",   "--socket", "--runtime-dir",
-    "--port",   "--natt-port", "--log-level", "--log",    "--log-timestamps"};
+    "--config",    "--secrets",   "--ipsec-d", "--socket",         "--runtime-dir", "--port",
+    "--natt-port", "--log-level", "--log",     "--log-timestamps", "--threads"};
 
 bool takes_value(std::string_view name) {
   for (auto valued : kValued) {
@@ -51,6 +55,14 @@ ike::Status apply_valued(RuntimeOptions& options, std::string_view name, std::st
     auto port = parse_port(name, value);
     if (!port) return port.error();
     (name == "--port" ? options.ike_port : options.nat_t_port) = *port;
+  } else if (name == "--threads") {
+    unsigned threads = 0;
+    auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), threads);
+    if (error != std::errc{} || end != value.data() + value.size() || threads > kMaxThreads) {
+      return bad("--threads: \"" + std::string(value) + "\" is not a thread count (0-" +
+                 std::to_string(kMaxThreads) + ", 0: one per core)");
+    }
+    options.threads = threads;
   } else if (name == "--log-level") {
     auto level = parse_log_level(value);
     if (!level) {
@@ -122,6 +134,8 @@ std::string usage() {
          "  --socket PATH          control socket (default RUNTIME-DIR/ikev2d.sock)\n"
          "  --port N               IKE port (default 500)\n"
          "  --natt-port N          NAT-T port (default 4500)\n"
+         "  --threads N            worker threads, each owning a shard of the IKE SAs\n"
+         "                         (default 0: one per core)\n"
          "  --log-level LEVEL      debug, info, warning or error for every subsystem\n"
          "  --log SUBSYS=LEVEL,... per subsystem: ike, cfg, knl, net, ctl, updown\n"
          "  --log-timestamps=no    leave time stamps to journald\n"

@@ -1,7 +1,8 @@
 #pragma once
 /// The ikev2d command line:
 ///   ikev2d [--config PATH] [--secrets PATH] [--ipsec-d DIR] [--socket PATH]
-///          [--runtime-dir DIR] [--port N] [--natt-port N] [--log-level LEVEL]
+///          [--runtime-dir DIR] [--port N] [--natt-port N] [--threads N]
+///          [--log-level LEVEL]
 ///          [--log SUBSYS=LEVEL,...] [--log-timestamps=yes|no] [--foreground]
 ///          [--check-config] [--version] [--help]
 /// Values follow the option as the next argument or after '='. Defaults are
@@ -27,6 +28,9 @@ struct RuntimeOptions {
   std::filesystem::path socket_path;
   std::uint16_t ike_port = 500;
   std::uint16_t nat_t_port = 4500;
+  /// Worker threads, one shard of IKE SAs each (shard_pool.hpp); 0: one per
+  /// core.
+  std::size_t threads = 0;
   LogLevel log_level = LogLevel::info;
   /// --log items, applied after --log-level.
   std::string log_overrides;

@@ -79,9 +79,10 @@ UpdownHook::UpdownHook(boost::asio::io_context& io, Logger& logger)
 
 UpdownHook::~UpdownHook() = default;
 
-void UpdownHook::child_event(bool up, const setup::ConnectionSetup& setup, const ike::sa::IkeSa& sa,
-                             const ike::sa::ChildSa& child) {
-  if (impl_->stopped || setup.updown_script.empty()) return;
+std::optional<updown::UpdownJob> UpdownHook::job_for(bool up, const setup::ConnectionSetup& setup,
+                                                     const ike::sa::IkeSa& sa,
+                                                     const ike::sa::ChildSa& child) {
+  if (setup.updown_script.empty()) return std::nullopt;
   auto event = updown::describe_child(sa, child, up, updown::interface_of(sa.local.address),
                                       setup.updown_hostaccess);
   updown::UpdownJob job;
@@ -89,9 +90,15 @@ void UpdownHook::child_event(bool up, const setup::ConnectionSetup& setup, const
   job.label = sa.connection->name + "[" + std::to_string(sa.serial) + "]";
   job.script = setup.updown_script;
   job.environments = updown::updown_environments(event);
+  job.description = std::string(up ? "up" : "down") + " script for CHILD SA '" +
+                    (child.config ? child.name() : std::string()) + "'";
+  return job;
+}
+
+void UpdownHook::submit(updown::UpdownJob job) {
+  if (impl_->stopped) return;
   impl_->logger.log(Subsystem::updown, LogLevel::debug, job.label,
-                    std::string(up ? "up" : "down") + " script for CHILD SA '" +
-                        (child.config ? child.name() : std::string()) + "': " + job.script);
+                    job.description + ": " + job.script);
   impl_->runner.submit(std::move(job), mono_now());
   impl_->drive();
 }

@@ -43,6 +43,8 @@ struct UpdownJob {
   std::string script;
   /// One process per environment (per selector pair), in this order.
   std::vector<std::vector<std::string>> environments;
+  /// What the job is for the daemon's log ("up script for CHILD SA 'net'").
+  std::string description;
 };
 
 struct RunnerOptions {

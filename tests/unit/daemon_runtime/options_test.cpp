@@ -25,13 +25,14 @@ TEST(Options, DefaultsAreDesignPaths) {
   EXPECT_EQ(options->log_level, LogLevel::info);
   EXPECT_TRUE(options->log_timestamps);
   EXPECT_FALSE(options->check_config);
+  EXPECT_EQ(options->threads, 0U) << "one per core";
 }
 
 TEST(Options, EveryOptionWithSeparateOrJoinedValue) {
   auto options = parse({"--config", "/t/ipsec.conf", "--secrets=/t/ipsec.secrets", "--ipsec-d",
                         "/t/d", "--runtime-dir=/t/run", "--port", "5000", "--natt-port=5001",
                         "--log-level", "debug", "--log", "knl=error", "--log=net=warning",
-                        "--log-timestamps=no", "--foreground", "--check-config"});
+                        "--log-timestamps=no", "--foreground", "--check-config", "--threads=3"});
   ASSERT_TRUE(options) << options.error().reason;
   EXPECT_EQ(options->paths.ipsec_conf, "/t/ipsec.conf");
   EXPECT_EQ(options->paths.ipsec_secrets, "/t/ipsec.secrets");
@@ -44,6 +45,7 @@ TEST(Options, EveryOptionWithSeparateOrJoinedValue) {
   EXPECT_EQ(options->log_overrides, "knl=error,net=warning");
   EXPECT_FALSE(options->log_timestamps);
   EXPECT_TRUE(options->check_config);
+  EXPECT_EQ(options->threads, 3U);
 }
 
 TEST(Options, ExplicitSocketWinsOverRuntimeDir) {
@@ -76,6 +78,9 @@ TEST(Options, BadValuesAreRefusedWithTheReason) {
   expect_refused({"--config="}, "empty value");
   expect_refused({"--daemonize"}, "unknown option \"--daemonize\"");
   expect_refused({"--foreground=yes"}, "takes no value");
+  expect_refused({"--threads", "65"}, "--threads: \"65\" is not a thread count (0-64");
+  expect_refused({"--threads", "-1"}, "is not a thread count");
+  expect_refused({"--threads", "2x"}, "is not a thread count");
 }
 
 }  // namespace

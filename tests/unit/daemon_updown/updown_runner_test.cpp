@@ -63,7 +63,8 @@ class UpdownRunnerTest : public ::testing::Test {
 
   void submit(const std::string& key, const std::string& script,
               std::vector<std::vector<std::string>> environments = {{"PLUTO_VERB=up-client"}}) {
-    runner->submit(UpdownJob{key, key + "[1]", script, std::move(environments)}, Clock::now());
+    runner->submit(UpdownJob{key, key + "[1]", script, std::move(environments), "test job"},
+                   Clock::now());
   }
 
   /// Drives the runner as the event loop would, until idle or `limit` passes.
