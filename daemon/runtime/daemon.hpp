@@ -178,6 +178,8 @@ class Daemon final : public control::CommandHandler, public xfrm::KernelEventHan
   /// config_.connections by name (rebuilt when config_ changes).
   std::unordered_map<std::string, const setup::ConnectionSetup*> setup_by_name_;
   std::unique_ptr<xfrm::XfrmKernel> kernel_;
+  /// --null-kernel: what the engines use instead of XFRM.
+  std::unique_ptr<ike::sa::Kernel> null_kernel_;
   std::unique_ptr<LockedKernel> shared_kernel_;
   ShardLayout layout_;
   std::vector<std::unique_ptr<ShardEvents>> shard_events_;

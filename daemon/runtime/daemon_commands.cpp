@@ -178,7 +178,7 @@ void Daemon::stream_status(std::shared_ptr<std::vector<std::uint32_t>> serials, 
   for (; next < end; ++next) {
     // SAs may have gone since the snapshot: look each up again.
     if (const auto* sa = find_ike_sa((*serials)[next])) {
-      reply->send_serialized(ike_sa_record(*sa, kernel_.get(), now));
+      reply->send_serialized(ike_sa_record(*sa, shared_kernel_.get(), now));
     }
   }
   if (next == serials->size()) {

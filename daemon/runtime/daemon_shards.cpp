@@ -3,6 +3,7 @@
 
 #include <thread>
 
+#include "ike/sa/null_kernel.hpp"
 #include "runtime/daemon.hpp"
 
 namespace ikev2d::runtime {
@@ -11,7 +12,13 @@ ike::Status Daemon::open_shards(const setup::Configuration& loaded) {
   std::size_t count = options_.threads;
   if (count == 0) count = std::max(1U, std::thread::hardware_concurrency());
   layout_ = ShardLayout::for_count(count);
-  shared_kernel_ = std::make_unique<LockedKernel>(*kernel_);
+  if (options_.null_kernel) {
+    null_kernel_ = std::make_unique<ike::sa::NullKernel>();
+    logger_.warning(Subsystem::knl,
+                    "--null-kernel: CHILD SAs are negotiated but nothing is installed; no "
+                    "traffic is protected");
+  }
+  shared_kernel_ = std::make_unique<LockedKernel>(null_kernel_ ? *null_kernel_ : *kernel_);
   ike::sa::EngineSettings settings;
   settings.nat_keepalive_interval = loaded.setup.keep_alive;
   settings.shard_bits = layout_.bits;

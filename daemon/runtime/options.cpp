@@ -107,6 +107,8 @@ ike::Result<RuntimeOptions> parse_options(std::span<const std::string_view> argu
     if (value) return bad(std::string(name) + " takes no value");
     if (name == "--foreground") {
       // Always in the foreground (systemd Type=notify); accepted for scripts.
+    } else if (name == "--null-kernel") {
+      options.null_kernel = true;
     } else if (name == "--check-config") {
       options.check_config = true;
     } else if (name == "--version") {

@@ -2,7 +2,7 @@
 /// The ikev2d command line:
 ///   ikev2d [--config PATH] [--secrets PATH] [--ipsec-d DIR] [--socket PATH]
 ///          [--runtime-dir DIR] [--port N] [--natt-port N] [--threads N]
-///          [--log-level LEVEL]
+///          [--null-kernel] [--log-level LEVEL]
 ///          [--log SUBSYS=LEVEL,...] [--log-timestamps=yes|no] [--foreground]
 ///          [--check-config] [--version] [--help]
 /// Values follow the option as the next argument or after '='. Defaults are
@@ -31,6 +31,9 @@ struct RuntimeOptions {
   /// Worker threads, one shard of IKE SAs each (shard_pool.hpp); 0: one per
   /// core.
   std::size_t threads = 0;
+  /// Benchmarks on a host without ESP: negotiate CHILD SAs, install nothing
+  /// (ike/sa/null_kernel.hpp). Never on a gateway: no traffic is protected.
+  bool null_kernel = false;
   LogLevel log_level = LogLevel::info;
   /// --log items, applied after --log-level.
   std::string log_overrides;

@@ -5,6 +5,8 @@
 # one CHILD SA: installed where the kernel has ESP, refused by the responder
 # on the host kernel, and counted apart), east's status holds all 300, then
 # every one is rekeyed once and deleted, and east ends with none.
+# Then east again with --null-kernel and three worker threads (an odd shard
+# count): 100 IKE SAs, each with its CHILD SA, are set up and deleted.
 
 source "$(dirname "$0")/lib.sh"
 IKEV2D_LOAD=${IKEV2D_LOAD:-}
@@ -70,5 +72,18 @@ jq -e ".down.succeeded == $COUNT and .down.failed == 0 and .ike_lost == 0" \
   <<<"$report" >/dev/null || fail "not every IKE SA was deleted"
 wait_for 5 "no IKE SA on east" 'test -z "$(ike_states east)"'
 log "$(jq -r '"\(.handshakes_per_second | floor) handshakes/s, p50 \(.ike_latency.p50_ms) ms, p99 \(.ike_latency.p99_ms) ms"' <<<"$report")"
+stop_daemon east
+
+log "east with --null-kernel --threads 3: 100 IKE SAs with their CHILD SAs"
+start_daemon east --log-level info --null-kernel --threads 3
+grep -q "3 worker thread(s)" "$WORK/east/ikev2d.log" || fail "east did not start 3 worker threads"
+ip netns exec "$NS_W" "$IKEV2D_LOAD" "$EAST_ADDRESS" --from 10.77.0.1-10.77.0.16 --ports 4 \
+  --first-port 2000 --count 100 --concurrency 32 --psk "$PSK" --remote-id @east.example \
+  --hold 1 --down --timeout 20 --json >"$WORK/load-null.json" 2>"$WORK/load-null.err" ||
+  fail "ikev2d-load against --null-kernel exited with $?"
+jq -e '.ike.succeeded == 100 and .child.succeeded == 100 and .child.failed == 0 and
+  .down.succeeded == 100' "$WORK/load-null.json" >/dev/null ||
+  fail "with --null-kernel: $(jq -c '{ike, child, down}' "$WORK/load-null.json")"
+wait_for 5 "no IKE SA on east" 'test -z "$(ike_states east)"'
 stop_daemon east
 log "PASS"

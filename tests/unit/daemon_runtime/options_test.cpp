@@ -26,13 +26,15 @@ TEST(Options, DefaultsAreDesignPaths) {
   EXPECT_TRUE(options->log_timestamps);
   EXPECT_FALSE(options->check_config);
   EXPECT_EQ(options->threads, 0U) << "one per core";
+  EXPECT_FALSE(options->null_kernel);
 }
 
 TEST(Options, EveryOptionWithSeparateOrJoinedValue) {
-  auto options = parse({"--config", "/t/ipsec.conf", "--secrets=/t/ipsec.secrets", "--ipsec-d",
-                        "/t/d", "--runtime-dir=/t/run", "--port", "5000", "--natt-port=5001",
-                        "--log-level", "debug", "--log", "knl=error", "--log=net=warning",
-                        "--log-timestamps=no", "--foreground", "--check-config", "--threads=3"});
+  auto options =
+      parse({"--config", "/t/ipsec.conf", "--secrets=/t/ipsec.secrets", "--ipsec-d", "/t/d",
+             "--runtime-dir=/t/run", "--port", "5000", "--natt-port=5001", "--log-level", "debug",
+             "--log", "knl=error", "--log=net=warning", "--log-timestamps=no", "--foreground",
+             "--check-config", "--threads=3", "--null-kernel"});
   ASSERT_TRUE(options) << options.error().reason;
   EXPECT_EQ(options->paths.ipsec_conf, "/t/ipsec.conf");
   EXPECT_EQ(options->paths.ipsec_secrets, "/t/ipsec.secrets");
@@ -46,6 +48,7 @@ TEST(Options, EveryOptionWithSeparateOrJoinedValue) {
   EXPECT_FALSE(options->log_timestamps);
   EXPECT_TRUE(options->check_config);
   EXPECT_EQ(options->threads, 3U);
+  EXPECT_TRUE(options->null_kernel);
 }
 
 TEST(Options, ExplicitSocketWinsOverRuntimeDir) {
