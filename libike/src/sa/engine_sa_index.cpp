@@ -11,6 +11,7 @@
 /// of them against a full scan (the property test does after every input).
 
 #include <algorithm>
+#include <set>
 
 #include "engine_impl.hpp"
 
@@ -163,8 +164,10 @@ std::vector<std::string> Engine::Impl::sa_index_mismatches() const {
       if (!by_outbound_spi.contains(child_spi, sa->serial))
         out.push_back(sa->label() + ": outbound SPI missing from the index");
     }
-    inbound += filed.inbound_spis.size();
-    outbound += filed.outbound_spis.size();
+    // A SPI repeated within one IKE SA is one entry.
+    inbound += std::set<std::uint32_t>(filed.inbound_spis.begin(), filed.inbound_spis.end()).size();
+    outbound +=
+        std::set<std::uint32_t>(filed.outbound_spis.begin(), filed.outbound_spis.end()).size();
   }
   auto count = [&out](const char* index, std::size_t entries, std::size_t expected) {
     if (entries != expected) {

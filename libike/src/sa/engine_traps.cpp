@@ -151,8 +151,9 @@ void Engine::Impl::handle_kernel_acquire(const KernelAcquire& acquire, MonoTime 
   }
   auto connection_name = route->connection->name;
   // Up already (the ACQUIRE raced the installation), or being negotiated.
-  for (const auto& [spi, sa] : sas) {
-    if (sa->connection->name != connection_name || sa->state == IkeState::destroying) continue;
+  for (auto serial : by_connection.find(connection_name)) {
+    const auto* sa = live_ike_sa(serial);
+    if (!sa) continue;
     for (const auto& child : sa->children) {
       if (child.config->name == routed->name &&
           (child.state == ChildState::installed || child.state == ChildState::rekeying)) {

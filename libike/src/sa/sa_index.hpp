@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
-#include <span>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -20,47 +20,42 @@
 
 namespace ike::sa {
 
-/// Serials by key, in the order they were filed (the same serial may be
-/// filed twice under one key: one entry per add).
+/// Serials by key, ascending (an engine's serials grow with creation, so
+/// the oldest IKE SA comes first). O(log n) to add or remove one, also when
+/// thousands of IKE SAs share a key (a responder's road-warrior connection).
 template <class Key, class Hash = std::hash<Key>, class Equal = std::equal_to<>>
 class SerialIndex {
  public:
   template <class K>
   void add(const K& key, std::uint32_t serial) {
     auto it = by_key_.find(key);
-    if (it == by_key_.end()) it = by_key_.emplace(Key(key), std::vector<std::uint32_t>{}).first;
-    it->second.push_back(serial);
-    ++entries_;
+    if (it == by_key_.end()) it = by_key_.emplace(Key(key), std::set<std::uint32_t>{}).first;
+    if (it->second.insert(serial).second) ++entries_;
   }
-  /// Removes one entry; false when (key, serial) was not filed.
+  /// Removes the entry; false when (key, serial) was not filed.
   template <class K>
   bool remove(const K& key, std::uint32_t serial) {
     auto it = by_key_.find(key);
-    if (it == by_key_.end()) return false;
-    auto& serials = it->second;
-    auto found = std::find(serials.begin(), serials.end(), serial);
-    if (found == serials.end()) return false;
-    serials.erase(found);
-    if (serials.empty()) by_key_.erase(it);
+    if (it == by_key_.end() || it->second.erase(serial) == 0) return false;
+    if (it->second.empty()) by_key_.erase(it);
     --entries_;
     return true;
   }
   template <class K>
-  std::span<const std::uint32_t> find(const K& key) const {
+  const std::set<std::uint32_t>& find(const K& key) const {
+    static const std::set<std::uint32_t> none;
     auto it = by_key_.find(key);
-    if (it == by_key_.end()) return {};
-    return it->second;
+    return it == by_key_.end() ? none : it->second;
   }
   template <class K>
   bool contains(const K& key, std::uint32_t serial) const {
-    auto serials = find(key);
-    return std::find(serials.begin(), serials.end(), serial) != serials.end();
+    return find(key).contains(serial);
   }
   /// Entries under all keys.
   std::size_t entries() const noexcept { return entries_; }
 
  private:
-  std::unordered_map<Key, std::vector<std::uint32_t>, Hash, Equal> by_key_;
+  std::unordered_map<Key, std::set<std::uint32_t>, Hash, Equal> by_key_;
   std::size_t entries_ = 0;
 };
 
@@ -104,7 +99,8 @@ struct IdentityPairHash {
 struct FiledKeys {
   std::optional<PeerKey> peer;
   std::optional<IdentityPair> identities;
-  /// Nonzero SPIs of its CHILD SAs, in the order of IkeSa::children.
+  /// Nonzero SPIs of its CHILD SAs, in the order of IkeSa::children (a
+  /// repeated SPI is filed once).
   std::vector<std::uint32_t> inbound_spis;
   std::vector<std::uint32_t> outbound_spis;
   friend bool operator==(const FiledKeys&, const FiledKeys&) = default;
