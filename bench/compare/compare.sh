@@ -13,6 +13,8 @@
 # bench/compare/README.md explains every number. Environment (defaults):
 #   COUNT_SMALL=10000 COUNT_LARGE=100000 (0: skip)  CASES="psk ecdsa rsa"
 #   RESPONDERS="ikev2d charon"  CONCURRENCY=64  LOAD_TIMEOUT=60 (s per handshake)
+#   RUN_BUDGET=0 (s per ikev2d-load run; 0: none; when used up the run is
+#   stopped and the SAs established so far are measured)
 #   JSON_OUT=FILE (raw numbers)  TABLE_OUT=FILE (the markdown table too)
 #   IKEV2D IKECTL IKEV2D_LOAD (build-dev) PRIMITIVE_COSTS (build-bench)
 #   CHARON=/usr/lib/ipsec/charon  KEEP_WORK=1 (keep the temp dir and logs)
@@ -36,6 +38,7 @@ JSON_OUT=${JSON_OUT:-}
 TABLE_OUT=${TABLE_OUT:-}
 KEEP_WORK=${KEEP_WORK:-}
 PRIMITIVE_MIN_TIME=${PRIMITIVE_MIN_TIME:-0.5}
+RUN_BUDGET=${RUN_BUDGET:-0}
 
 RESPONDER_ADDRESS=10.98.0.2
 LOAD_ADDRESS=10.98.0.1
@@ -307,14 +310,24 @@ cpu_ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 threads() { awk '/^Threads:/ { print $2 }' "/proc/$1/status"; }
 
-# responder_sas RESPONDER: the IKE SAs it holds established.
+# responder_sas RESPONDER: the IKE SAs it holds established; the seconds the
+# listing took (ikectl --json status streams every SA; swanctl --stats only
+# counts) in $WORK/status.seconds.
 responder_sas() {
+  local start
+  start=$(date +%s.%N)
   if [[ $1 == ikev2d ]]; then
-    ip netns exec "$NS_R" "$IKECTL" --socket "$WORK/ikev2d/run/ikev2d.sock" --json status |
-      jq -c 'select(.type == "ike_sa" and .state == "ESTABLISHED")' | wc -l
+    ip netns exec "$NS_R" "$IKECTL" --socket "$WORK/ikev2d/run/ikev2d.sock" --json status \
+      >"$WORK/status.out"
   else
     STRONGSWAN_CONF=$WORK/charon/strongswan.conf swanctl --stats \
-      --uri "unix://$WORK/charon/charon.vici" 2>/dev/null | awk '/^IKE_SAs:/ { print $2 }'
+      --uri "unix://$WORK/charon/charon.vici" >"$WORK/status.out" 2>/dev/null
+  fi
+  echo "$(date +%s.%N) - $start" | bc >"$WORK/status.seconds"
+  if [[ $1 == ikev2d ]]; then
+    jq -c 'select(.type == "ike_sa" and .state == "ESTABLISHED")' "$WORK/status.out" | wc -l
+  else
+    awk '/^IKE_SAs:/ { print $2 }' "$WORK/status.out"
   fi
 }
 
@@ -345,6 +358,17 @@ measure() {
     --ike "aes128gcm16-prfsha256-$group!" --esp "aes128gcm16!" "${credentials[@]}" \
     --json >"$report" 2>"$WORK/load.err" &
   LOAD_PID=$!
+  # RUN_BUDGET: ikev2d-load ends at SIGINT and reports what it measured.
+  local started=$SECONDS stopped=false
+  while [[ $RUN_BUDGET -gt 0 ]] && kill -0 "$LOAD_PID" 2>/dev/null; do
+    if ((SECONDS - started >= RUN_BUDGET)); then
+      log "  run budget of $RUN_BUDGET s used up: stopping ikev2d-load"
+      kill -INT "$LOAD_PID"
+      stopped=true
+      break
+    fi
+    sleep 1
+  done
   wait "$LOAD_PID"
   local load_code=$?
   LOAD_PID=""
@@ -358,16 +382,21 @@ measure() {
   rss_after=$(rss_kb "$RESPONDER_PID")
   thread_count=$(threads "$RESPONDER_PID")
   held=$(responder_sas "$responder")
+  local status_seconds
+  status_seconds=$(cat "$WORK/status.seconds")
+  [[ $status_seconds == .* ]] && status_seconds=0$status_seconds
   stop_responder
   jq -c --arg case "$case" --arg responder "$responder" --argjson count "$count" \
     --argjson ports "$ports" --argjson cpu_ticks "$((cpu_after - cpu_before))" \
     --argjson clk "$CLK_TCK" --argjson rss_before "$rss_before" --argjson rss_after "$rss_after" \
-    --argjson held "${held:-0}" --argjson threads "$thread_count" --argjson load_exit "$load_code" '
+    --argjson held "${held:-0}" --argjson threads "$thread_count" --argjson load_exit "$load_code" \
+    --argjson status_seconds "$status_seconds" --argjson stopped "$stopped" '
     {case: $case, responder: $responder, count: $count,
      source_endpoints: ($ports * '"$SOURCE_COUNT"'), load_exit: $load_exit,
      established: .established, failed: .failed, failures: .ike.failures,
      child_failures: .child.failures, child_established: .child.succeeded,
      ike_lost: .ike_lost, responder_held: $held,
+     status_seconds: $status_seconds, stopped_by_budget: $stopped,
      handshakes_per_second: .handshakes_per_second,
      p50_ms: .ike_latency.p50_ms, p99_ms: .ike_latency.p99_ms,
      responder_cpu_seconds: ($cpu_ticks / $clk),
@@ -420,7 +449,9 @@ established_text() {
   jq -rn --argjson s "$small" --argjson l "$large" '
     def one: if . == null then empty
       elif .established == .count and .responder_held == .established then "\(.established)/\(.count)"
-      else "\(.established)/\(.count) held \(.responder_held)" + (if (.failures // {}) | length > 0
+      else "\(.established)/\(.count) held \(.responder_held)"
+        + (if .stopped_by_budget then " (stopped after the run budget)" else "" end)
+        + (if (.failures // {}) | length > 0
         then " (" + ((.failures | to_entries | map("\(.value)x \(.key)")) | join("; ")) + ")" else "" end)
       end;
     ([$s, $l] | map(select(. != null))) as $all
@@ -503,6 +534,16 @@ main() {
   ((MAX_PORTS > 4096)) && MAX_PORTS=4096
   ((MAX_PORTS >= 1)) || die "open-file limit $(ulimit -n) too small"
   log "open files: $(ulimit -n), so at most $((MAX_PORTS * SOURCE_COUNT)) source endpoints"
+  # One build for the whole run, even if the build dirs change meanwhile.
+  mkdir -p "$WORK/bin"
+  cp "$IKEV2D" "$IKECTL" "$IKEV2D_LOAD" "$PRIMITIVE_COSTS" "$WORK/bin/" || die "copying the programs"
+  local built
+  built=$(stat -c '%n %y' "$IKEV2D" "$IKEV2D_LOAD" | sed "s|$REPO/||")
+  IKEV2D=$WORK/bin/$(basename "$IKEV2D")
+  IKECTL=$WORK/bin/$(basename "$IKECTL")
+  IKEV2D_LOAD=$WORK/bin/$(basename "$IKEV2D_LOAD")
+  PRIMITIVE_COSTS=$WORK/bin/$(basename "$PRIMITIVE_COSTS")
+  log "programs: $(tr '\n' ';' <<<"$built") repo HEAD $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null)"
   setup_network
   measure_primitives
   make_pki ecdsa 256
@@ -520,7 +561,7 @@ main() {
       [[ $count -eq 0 ]] && continue
       for responder in $order; do
         measure "$case" "$responder" "$count" >"$WORK/points/$case-$responder-$count.json"
-        jq -r '"  -> \(.established)/\(.count) established (responder holds \(.responder_held)), \(.handshakes_per_second | round) handshakes/s, p99 \(.p99_ms) ms, \(.cpu_ms_per_handshake * 1000 | round / 1000) CPU ms/handshake, \(.rss_bytes_per_sa) B/SA, \(.responder_threads) threads (ikev2d-load: \(.load_tool_cpu_ms_per_handshake * 1000 | round / 1000) CPU ms/handshake), CHILD: \(.child_established) up, failures \(.child_failures | keys | map(.[0:80]) | join("; "))"' \
+        jq -r '"  -> \(.established)/\(.count) established (responder holds \(.responder_held)), \(.handshakes_per_second | round) handshakes/s, p99 \(.p99_ms) ms, \(.cpu_ms_per_handshake * 1000 | round / 1000) CPU ms/handshake, \(.rss_bytes_per_sa) B/SA, listing \(.status_seconds) s, \(.responder_threads) threads (ikev2d-load: \(.load_tool_cpu_ms_per_handshake * 1000 | round / 1000) CPU ms/handshake), CHILD: \(.child_established) up, failures \(.child_failures | keys | map(.[0:80]) | join("; "))"' \
           "$WORK/points/$case-$responder-$count.json" >&2
       done
     done
@@ -534,9 +575,10 @@ main() {
     jq -n --slurpfile points <(cat "$WORK"/points/*.json) \
       --argjson crypto "$(for c in $CASES; do jq -c --arg c "$c" '{($c): .}' "$WORK/crypto-$c.json"; done | jq -s add)" \
       --argjson primitives "$(cat "$WORK/primitives.json")" \
-      --arg date "$(date -u +%FT%TZ)" --argjson cores "$CORES" \
+      --arg date "$(date -u +%FT%TZ)" --argjson cores "$CORES" --arg built "$built" \
+      --arg head "$(git -C "$REPO" rev-parse HEAD 2>/dev/null)" \
       --arg concurrency "$CONCURRENCY" \
-      '{date: $date, cores: $cores, concurrency: ($concurrency | tonumber), ike_only: true,
+      '{date: $date, repo_head: $head, programs_built: $built, cores: $cores, concurrency: ($concurrency | tonumber), ike_only: true,
         points: $points, crypto: $crypto, primitives: $primitives}' >"$JSON_OUT"
     log "raw numbers: $JSON_OUT"
   fi
