@@ -56,13 +56,16 @@ ike::Result<ControlClient> ControlClient::connect(const std::string& socket_path
 }
 
 ControlClient::ControlClient(ControlClient&& other) noexcept
-    : fd_(std::exchange(other.fd_, -1)), buffer_(std::move(other.buffer_)) {}
+    : fd_(std::exchange(other.fd_, -1)),
+      buffer_(std::move(other.buffer_)),
+      consumed_(std::exchange(other.consumed_, 0)) {}
 
 ControlClient& ControlClient::operator=(ControlClient&& other) noexcept {
   if (this != &other) {
     if (fd_ >= 0) ::close(fd_);
     fd_ = std::exchange(other.fd_, -1);
     buffer_ = std::move(other.buffer_);
+    consumed_ = std::exchange(other.consumed_, 0);
   }
   return *this;
 }
@@ -85,15 +88,17 @@ ike::Status ControlClient::send(const Command& command) {
 }
 
 ike::Result<std::string> ControlClient::read_line() {
-  std::size_t scanned = 0;
+  std::size_t scanned = consumed_;
   for (;;) {
     auto newline = buffer_.find('\n', scanned);
     if (newline != std::string::npos) {
-      std::string line = buffer_.substr(0, newline);
-      buffer_.erase(0, newline + 1);
+      std::string line = buffer_.substr(consumed_, newline - consumed_);
+      consumed_ = newline + 1;
       return line;
     }
+    buffer_.erase(0, consumed_);
     scanned = buffer_.size();
+    consumed_ = 0;
     if (buffer_.size() > kMaxReplyLineBytes) {
       return io_error("reply line from ikev2d longer than " + std::to_string(kMaxReplyLineBytes) +
                       " bytes");

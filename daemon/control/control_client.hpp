@@ -40,12 +40,20 @@ class ControlClient {
   /// daemon closed the connection first, a malformed or oversized line.
   ike::Result<nlohmann::json> read_reply(const ReplyLineCallback& on_line);
 
+  /// Whether a whole reply line is already read, so the next one needs no
+  /// wait: a printer flushes only before a wait, not after every line of
+  /// `status` on 100,000 SAs.
+  bool line_buffered() const noexcept { return buffer_.find('\n', consumed_) != std::string::npos; }
+
  private:
   explicit ControlClient(int fd) : fd_(fd) {}
   ike::Result<std::string> read_line();
 
   int fd_ = -1;
   std::string buffer_;
+  /// Bytes of buffer_ already handed out as lines; dropped in one go when
+  /// the rest is read, so a line costs its own length, not the buffer's.
+  std::size_t consumed_ = 0;
 };
 
 /// connect, send `command`, read_reply.

@@ -32,7 +32,7 @@ class HumanPrinter {
     if (block || type == "ike_sa") ++records_;
     // Key-value blocks read better apart; status lines carry their SA already.
     if (block && records_ > 1) out_ << '\n';
-    out_ << format_reply_line(line) << std::flush;
+    out_ << format_reply_line(line);
   }
 
   std::size_t records() const { return records_; }
@@ -56,10 +56,12 @@ int run_command_line(const IkectlInvocation& invocation, std::ostream& out, std:
   HumanPrinter printer(out);
   auto result = client->read_reply([&](const std::string& text, const json& line) {
     if (invocation.json) {
-      out << text << '\n' << std::flush;
+      out << text << '\n';
     } else {
       printer.print(line);
     }
+    // Lines show up as they come, without a write per line when they pour in.
+    if (!client->line_buffered()) out.flush();
   });
   if (!result) {
     err << "ikectl: " << words << ": " << result.error().reason << '\n';
