@@ -469,7 +469,11 @@ render_table() {
     | if $ok == length then
         "IKE-only comparison: in all \(length) runs the responder answered IKE_AUTH without the CHILD SA (NO_PROPOSAL_CHOSEN: the kernel has no ESP), held every IKE SA it established and lost none."
       else
-        "WARNING: in \(length - $ok) of \(length) runs CHILD SAs came up, failed for another reason, or the responder did not hold every established IKE SA (see the JSON)."
+        "WARNING: in \(length - $ok) of \(length) runs CHILD SAs came up, failed for another reason, or the responder held a different number of IKE SAs than were established (a stopped run leaves handshakes in flight): "
+        + (map(select((.child_established == 0 and ((.child_failures // {}) | keys | all(test("NO_PROPOSAL_CHOSEN")))
+                and .responder_held == .established and .ike_lost == 0) | not)
+               | "\(.case)/\(.responder)/\(.count): \(.established) established, \(.responder_held) held, \(.child_established) CHILD SAs, \(.ike_lost) lost")
+           | join("; "))
       end' "$WORK"/points/*.json
   echo
   echo "| case | responder | handshakes/s | CPU ms/handshake | RSS B/SA @$COUNT_SMALL | RSS B/SA @$large_label | p99 ms | all established? |"
