@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -57,6 +58,13 @@ std::string fixed(double value, int decimals) {
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
   return buffer;
+}
+
+double cpu_seconds_used() {
+  rusage usage{};
+  if (::getrusage(RUSAGE_SELF, &usage) != 0) return 0;
+  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
 }  // namespace
@@ -192,6 +200,7 @@ FloodReport FloodSender::run() {
   report_.interrupted = stop_signal_pending();
   report_.seconds = std::chrono::duration<double>(stopped - start).count();
   report_.sent_per_second = report_.seconds > 0 ? report_.sent / report_.seconds : 0;
+  report_.tool_cpu_seconds = cpu_seconds_used();
   // Answers to the last requests are still on their way.
   while (answer_socket_ >= 0 && Clock::now() < stopped + kFinalDrain) {
     drain_answers();
@@ -205,7 +214,8 @@ std::string to_text(const FloodReport& report) {
   if (report.interrupted) out += "interrupted by a signal\n";
   out += "IKE_SA_INIT requests sent: " + std::to_string(report.sent) + " in " +
          fixed(report.seconds, 3) + " s (" + fixed(report.sent_per_second, 0) + "/s, " +
-         std::to_string(report.request_bytes) + " octets each)\n";
+         std::to_string(report.request_bytes) + " octets each; " +
+         fixed(report.tool_cpu_seconds, 2) + " s CPU)\n";
   if (report.send_errors) {
     out += "requests the kernel refused: " + std::to_string(report.send_errors) + "\n";
   }
@@ -231,6 +241,7 @@ std::string to_json(const FloodReport& report) {
                       {"seconds", report.seconds},
                       {"sent_per_second", report.sent_per_second},
                       {"request_bytes", report.request_bytes},
+                      {"tool_cpu_seconds", report.tool_cpu_seconds},
                       {"answers_counted", report.answers_counted},
                       {"answers", answers},
                       {"interrupted", report.interrupted}};

@@ -33,6 +33,9 @@ struct FloodReport {
   /// Answers by kind (to_string(InitAnswer)).
   std::map<std::string, std::uint64_t> answers;
   std::uint64_t request_bytes = 0;
+  /// ikev2d-flood's own CPU time (user + system): on a small machine the
+  /// flood takes CPU from the responder under test.
+  double tool_cpu_seconds = 0;
   bool interrupted = false;
 };
 
