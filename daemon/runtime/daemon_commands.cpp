@@ -1,5 +1,7 @@
 // Control commands (control/command.hpp), on the loop thread.
 
+#include <algorithm>
+
 #include "runtime/config_records.hpp"
 #include "runtime/daemon.hpp"
 #include "runtime/status_record.hpp"
@@ -166,6 +168,8 @@ void Daemon::command_status(const control::StatusCommand& status, control::Reply
       for (const auto* sa : engine(i).ike_sas())
         serials->push_back(sa->serial);
     }
+    // Oldest first across the shards too.
+    std::sort(serials->begin(), serials->end());
   }
   stream_status(std::move(serials), 0, status.connection, std::move(reply));
 }

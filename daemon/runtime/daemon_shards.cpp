@@ -1,6 +1,7 @@
 // The shards: one engine per worker thread, and which shard owns what
 // (daemon.hpp, shard_pool.hpp, shard_routing.hpp).
 
+#include <algorithm>
 #include <thread>
 
 #include "ike/sa/null_kernel.hpp"
@@ -47,7 +48,7 @@ const ike::sa::IkeSa* Daemon::find_ike_sa(std::uint32_t serial) const {
 std::size_t Daemon::count_ike_sas() const {
   std::size_t count = 0;
   for (std::size_t i = 0; i < shards_->size(); ++i)
-    count += (*shards_)[i].engine().ike_sas().size();
+    count += (*shards_)[i].engine().ike_sa_count();
   return count;
 }
 
@@ -85,6 +86,7 @@ std::vector<std::uint32_t> Daemon::ike_sas_of(const std::string& connection) con
     auto some = (*shards_)[i].engine().ike_sas_of(connection);
     serials.insert(serials.end(), some.begin(), some.end());
   }
+  std::sort(serials.begin(), serials.end());
   return serials;
 }
 

@@ -158,13 +158,24 @@ std::optional<MonoTime> Engine::next_deadline() const {
 }
 
 std::vector<const IkeSa*> Engine::ike_sas() const {
-  std::vector<const IkeSa*> out;
-  out.reserve(impl_->sas.size());
+  // Sorted on copies of the serials: a comparator that follows the pointers
+  // misses the cache on every comparison, which made this the slowest part
+  // of `ikectl status` on 100,000 IKE SAs.
+  std::vector<std::pair<std::uint32_t, const IkeSa*>> by_serial;
+  by_serial.reserve(impl_->sas.size());
   for (const auto& [spi, sa] : impl_->sas)
-    out.push_back(sa.get());
-  std::sort(out.begin(), out.end(),
-            [](const IkeSa* a, const IkeSa* b) { return a->serial < b->serial; });
+    by_serial.emplace_back(sa->serial, sa.get());
+  std::sort(by_serial.begin(), by_serial.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<const IkeSa*> out;
+  out.reserve(by_serial.size());
+  for (const auto& entry : by_serial)
+    out.push_back(entry.second);
   return out;
+}
+
+std::size_t Engine::ike_sa_count() const noexcept {
+  return impl_->sas.size();
 }
 
 const IkeSa* Engine::find_ike_sa(std::uint32_t serial) const noexcept {

@@ -156,6 +156,8 @@ class Engine {
 
   // --- status
   std::vector<const IkeSa*> ike_sas() const;
+  /// How many ike_sas() would return, without building the list.
+  std::size_t ike_sa_count() const noexcept;
   const IkeSa* find_ike_sa(std::uint32_t serial) const noexcept;
   /// Serials of the connection's live IKE SAs (any state but destroying),
   /// ascending; the IKE SAs before a reload count under the same name.
