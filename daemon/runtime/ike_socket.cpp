@@ -83,6 +83,9 @@ std::optional<ike::IpAddress> packet_destination(msghdr& message) {
   return std::nullopt;
 }
 
+/// The kernel's receive queue for one IKE socket.
+constexpr int kSocketReceiveBuffer = 8 << 20;
+
 }  // namespace
 
 IkeSocket::IkeSocket(asio::ip::udp::socket socket, ike::AddressFamily family, std::uint16_t port,
@@ -110,6 +113,17 @@ ike::Result<std::unique_ptr<IkeSocket>> IkeSocket::open(asio::io_context& io,
   int option = v6 ? IPV6_RECVPKTINFO : IP_PKTINFO;
   if (::setsockopt(socket.native_handle(), level, option, &on, sizeof on) != 0) {
     return system_error(name + (v6 ? ": IPV6_RECVPKTINFO" : ": IP_PKTINFO"), errno);
+  }
+  // A burst (a flood of IKE_SA_INIT, many peers rekeying at once) must not
+  // overflow the kernel's default of about 200 KiB before the loop reads it:
+  // what is dropped there is dropped blindly, legitimate messages with the
+  // flood. As root SO_RCVBUFFORCE passes net.core.rmem_max; otherwise take
+  // what rmem_max allows.
+  int receive_buffer = kSocketReceiveBuffer;
+  if (::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVBUFFORCE, &receive_buffer,
+                   sizeof receive_buffer) != 0) {
+    (void)::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVBUF, &receive_buffer,
+                       sizeof receive_buffer);
   }
   auto any = v6 ? asio::ip::address(asio::ip::address_v6::any())
                 : asio::ip::address(asio::ip::address_v4::any());

@@ -1,6 +1,8 @@
 // libFuzzer target for the message and payload chain decoders: decoding must
 // never crash, and whatever decodes must survive encode -> decode unchanged.
+// Also the cookie gate's peek at the clear chain.
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -46,11 +48,33 @@ void check_inner_chain(ByteView data) {
   }
 }
 
+/// The cookie gate's walk (peek_payload_body) stays inside the datagram, and
+/// agrees with the decoder on every message the decoder accepts.
+void check_peek(ByteView data) {
+  for (auto type : {PayloadType::nonce, PayloadType::notify, PayloadType::security_association}) {
+    for (bool first_only : {false, true}) {
+      auto body = peek_payload_body(data, type, first_only);
+      if (!body) continue;
+      if (body->data() < data.data() || body->data() + body->size() > data.data() + data.size())
+        std::abort();
+    }
+  }
+  auto message = decode_message(data);
+  if (!message) return;
+  auto nonce = peek_payload_body(data, PayloadType::nonce);
+  const auto* decoded = message->first_body<NoncePayload>(PayloadType::nonce);
+  if ((decoded != nullptr) != nonce.has_value()) std::abort();
+  if (decoded &&
+      !std::equal(nonce->begin(), nonce->end(), decoded->data.begin(), decoded->data.end()))
+    std::abort();
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   ByteView input(data, size);
   check_message(input);
   check_inner_chain(input);
+  check_peek(input);
   return 0;
 }

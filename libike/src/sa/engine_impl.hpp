@@ -188,6 +188,12 @@ struct Engine::Impl final : IkeSaRegistry {
   void route_datagram(const Datagram& datagram);
   void handle_new_ike_sa_init(const wire::Message& message, const Datagram& datagram);
   bool passes_cookie_gate(const wire::Message& message, const Datagram& datagram);
+  /// The cookie gate before decoding: under cookie pressure, a new
+  /// IKE_SA_INIT request without a valid COOKIE is answered from its header
+  /// and Nonce alone (true: answered, nothing more to do), so a flood of
+  /// them costs a hash each, not a decode of every SA payload.
+  bool answered_by_cookie_gate(const Datagram& datagram);
+  void send_cookie(const wire::IkeHeader& request, ByteView nonce, const Datagram& datagram);
   const Connection* connection_for(const Datagram& datagram) const;
 
   // --- messages on an IKE SA (engine_inbound.cpp)

@@ -9,6 +9,7 @@
 namespace ike::sa {
 
 void Engine::Impl::route_datagram(const Datagram& datagram) {
+  if (half_open >= settings.cookie_threshold && answered_by_cookie_gate(datagram)) return;
   auto message = wire::decode_message(datagram.bytes);
   if (!message) {
     if (auto header = wire::peek_header(datagram.bytes)) {
@@ -93,14 +94,48 @@ bool Engine::Impl::passes_cookie_gate(const wire::Message& message, const Datagr
       return true;
     }
   }
-  wire::IkeHeader reply = header;
+  send_cookie(header, nonce->data, datagram);
+  return false;
+}
+
+bool Engine::Impl::answered_by_cookie_gate(const Datagram& datagram) {
+  auto header = wire::peek_header(datagram.bytes);
+  if (!header || header->exchange != wire::ExchangeType::ike_sa_init || header->is_response() ||
+      header->spi_responder != 0) {
+    return false;
+  }
+  // A retransmission of a request we took goes to its IKE SA.
+  if (by_initiator_spi.contains({header->spi_initiator, endpoint_key(datagram.remote)})) {
+    return false;
+  }
+  auto nonce = wire::peek_payload_body(datagram.bytes, wire::PayloadType::nonce);
+  // Without a Nonce the decoder says what is wrong with the request.
+  if (!nonce) return false;
+  // RFC 7296 2.6: a retried request carries the COOKIE as its first payload.
+  // Notify body: protocol, SPI size, type, SPI, data (3.10).
+  if (auto first = wire::peek_payload_body(datagram.bytes, wire::PayloadType::notify, true);
+      first && first->size() >= 4) {
+    auto type = static_cast<wire::NotifyType>((std::uint16_t{(*first)[2]} << 8) | (*first)[3]);
+    std::size_t spi_size = (*first)[1];
+    if (type == wire::NotifyType::cookie && first->size() >= 4 + spi_size &&
+        cookies.verify(first->subspan(4 + spi_size), *nonce, datagram.remote.address,
+                       header->spi_initiator, services.now)) {
+      return false;  // decoded and admitted as usual
+    }
+  }
+  send_cookie(*header, *nonce, datagram);
+  return true;
+}
+
+void Engine::Impl::send_cookie(const wire::IkeHeader& request, ByteView nonce,
+                               const Datagram& datagram) {
+  wire::IkeHeader reply = request;
   reply.flags = wire::IkeHeader::kFlagResponse;
   reply.spi_responder = 0;
   std::vector<wire::Payload> answer{wire::make_notify(
       wire::NotifyType::cookie,
-      cookies.make(nonce->data, datagram.remote.address, header.spi_initiator, services.now))};
+      cookies.make(nonce, datagram.remote.address, request.spi_initiator, services.now))};
   outbox.push_back(Datagram{datagram.local, datagram.remote, wire::encode_message(reply, answer)});
-  return false;
 }
 
 }  // namespace ike::sa

@@ -54,6 +54,35 @@ std::optional<IkeHeader> peek_header(ByteView datagram) noexcept {
   return header;
 }
 
+std::optional<ByteView> peek_payload_body(ByteView datagram, PayloadType type,
+                                          bool first_only) noexcept {
+  auto header = peek_header(datagram);
+  if (!header || header->length > datagram.size() || header->length < IkeHeader::kSize) {
+    return std::nullopt;
+  }
+  // The chain ends where the header's length says, not where the datagram does.
+  ByteView chain = datagram.subspan(IkeHeader::kSize, header->length - IkeHeader::kSize);
+  auto current = header->next_payload;
+  std::size_t offset = 0;
+  constexpr std::size_t kGenericHeader = 4;
+  while (current != PayloadType::none && chain.size() - offset >= kGenericHeader) {
+    auto next = static_cast<PayloadType>(chain[offset]);
+    std::size_t length = (std::size_t{chain[offset + 2]} << 8) | chain[offset + 3];
+    if (length < kGenericHeader || length > chain.size() - offset) return std::nullopt;
+    if (current == type) {
+      return chain.subspan(offset + kGenericHeader, length - kGenericHeader);
+    }
+    // SK and SKF are last; nothing in clear follows them.
+    if (first_only || current == PayloadType::encrypted ||
+        current == PayloadType::encrypted_fragment) {
+      return std::nullopt;
+    }
+    current = next;
+    offset += length;
+  }
+  return std::nullopt;
+}
+
 NotifyPayload notify_for_error(const Error& error) {
   NotifyPayload notify;
   switch (error.code) {

@@ -170,3 +170,21 @@ TEST(IkeSocket, BindingAPortInUseFailsWithTheReason) {
 
 }  // namespace
 }  // namespace ikev2d::runtime
+
+namespace ikev2d::runtime {
+namespace {
+
+TEST(IkeSocket, HasAReceiveQueueForBursts) {
+  boost::asio::io_context io;
+  auto socket = IkeSocket::open(io, ike::AddressFamily::ipv4, 0, false);
+  ASSERT_TRUE(socket) << socket.error().reason;
+  int size = 0;
+  socklen_t length = sizeof size;
+  ASSERT_EQ(::getsockopt((*socket)->native_handle(), SOL_SOCKET, SO_RCVBUF, &size, &length), 0);
+  if (::geteuid() != 0) GTEST_SKIP() << "without root the size is capped by net.core.rmem_max";
+  // The kernel reports twice what was asked for (bookkeeping).
+  EXPECT_GE(size, 8 << 20);
+}
+
+}  // namespace
+}  // namespace ikev2d::runtime

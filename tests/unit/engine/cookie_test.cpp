@@ -204,6 +204,38 @@ TEST(Cookies, WrongCookiesAreAnsweredWithAFreshOneAndNoState) {
   EXPECT_EQ(h.b().engine.ike_sas().size(), 1u);
 }
 
+TEST(Cookies, UnderPressureARequestIsAnsweredBeforeItIsDecoded) {
+  // A flood costs a hash per request: the gate reads the header and the
+  // Nonce only, so even a request the decoder would refuse gets a COOKIE.
+  TwoPeerHarness h(with_threshold(0));
+  add_office(h);
+  auto request = west_request(h);
+  auto corrupt_sa = [](Bytes bytes) {
+    auto sa = wire::peek_payload_body(bytes, wire::PayloadType::security_association);
+    EXPECT_TRUE(sa);
+    auto offset = static_cast<std::size_t>(sa->data() - bytes.data());
+    bytes[offset + 2] = 0xff;  // the first proposal's length
+    bytes[offset + 3] = 0xff;
+    EXPECT_FALSE(wire::decode_message(bytes));
+    return bytes;
+  };
+  auto first = ask_b(h, corrupt_sa(variant(request, 0x51)));
+  const auto* notify = first.find_notify(wire::NotifyType::cookie);
+  ASSERT_TRUE(notify);
+  // With a valid cookie the request is decoded, refused, and leaves no state.
+  h.b().engine.handle_datagram(from_west(corrupt_sa(variant(request, 0x51, notify->data))),
+                               h.now());
+  while (auto answer = h.b().engine.poll_transmit()) {
+    auto decoded = wire::decode_message(answer->bytes);
+    ASSERT_TRUE(decoded);
+    EXPECT_FALSE(decoded->find_notify(wire::NotifyType::cookie));
+  }
+  EXPECT_TRUE(h.b().engine.ike_sas().empty());
+  // And a well-formed one with that cookie gets in.
+  EXPECT_EQ(ask_b(h, variant(request, 0x51, notify->data)).header.spi_responder != 0, true);
+  EXPECT_EQ(h.b().engine.ike_sas().size(), 1u);
+}
+
 TEST(Cookies, ACookieOutlivesOneSecretRotationButNotTwo) {
   auto options = with_threshold(0);
   options.settings_b.cookie_secret_lifetime = minutes(2);

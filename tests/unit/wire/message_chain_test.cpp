@@ -288,3 +288,65 @@ TEST(CheckEncodable, RefusesWhatTheWireCannotCarry) {
 
 }  // namespace
 }  // namespace ike::wire
+
+namespace ike::wire {
+namespace {
+
+// peek_payload_body: the cookie gate's look at a request without decoding it.
+constexpr std::uint8_t kNotifyType = 41, kNonceType = 40, kSaType = 33, kSkType = 46;
+
+TEST(PeekPayloadBody, FindsABodyByFollowingGenericHeadersOnly) {
+  // The SA body is garbage a decoder refuses; the walk does not look inside.
+  Bytes chain = concat({payload(kNonceType, 0, Bytes(8, 0xee)), payload(0, 0, kNonce)});
+  Bytes datagram = message(kSaType, chain);
+  ASSERT_FALSE(decode_message(datagram));
+  auto nonce = peek_payload_body(datagram, PayloadType::nonce);
+  ASSERT_TRUE(nonce);
+  EXPECT_EQ(Bytes(nonce->begin(), nonce->end()), kNonce);
+  auto sa = peek_payload_body(datagram, PayloadType::security_association);
+  ASSERT_TRUE(sa);
+  EXPECT_EQ(sa->size(), 8u);
+  EXPECT_FALSE(peek_payload_body(datagram, PayloadType::key_exchange));
+}
+
+TEST(PeekPayloadBody, FirstOnlyLooksAtTheFirstPayload) {
+  Bytes cookie_notify = hex("00 00 4006 c0c0c0c0");  // protocol, SPI size, COOKIE, data
+  Bytes datagram =
+      message(kNotifyType, concat({payload(kNonceType, 0, cookie_notify), payload(0, 0, kNonce)}));
+  auto first = peek_payload_body(datagram, PayloadType::notify, true);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(Bytes(first->begin(), first->end()), cookie_notify);
+  EXPECT_FALSE(peek_payload_body(datagram, PayloadType::nonce, true));
+  EXPECT_TRUE(peek_payload_body(datagram, PayloadType::nonce));
+}
+
+TEST(PeekPayloadBody, LengthsThatDoNotFitFindNothing) {
+  // A payload longer than what is left, and one shorter than its header.
+  EXPECT_FALSE(
+      peek_payload_body(message(kNonceType, payload(0, 0, kNonce, 200)), PayloadType::nonce));
+  EXPECT_FALSE(
+      peek_payload_body(message(kNonceType, payload(0, 0, kNonce, 3)), PayloadType::nonce));
+  // The chain ends at the header's Length, even if the datagram goes on.
+  Bytes chain = concat({payload(kNonceType, 0, Bytes(4, 1)), payload(0, 0, kNonce)});
+  EXPECT_FALSE(peek_payload_body(message(kSaType, chain, 28 + 8), PayloadType::nonce));
+  // A header Length beyond the datagram, or below the header, finds nothing.
+  EXPECT_FALSE(
+      peek_payload_body(message(kNonceType, payload(0, 0, kNonce), 1000), PayloadType::nonce));
+  EXPECT_FALSE(
+      peek_payload_body(message(kNonceType, payload(0, 0, kNonce), 20), PayloadType::nonce));
+  EXPECT_FALSE(peek_payload_body(hex("0102"), PayloadType::nonce));
+  // A truncated generic header at the end.
+  Bytes datagram = message(kNonceType, concat({payload(kSaType, 0, kNonce), hex("2100")}));
+  EXPECT_TRUE(peek_payload_body(datagram, PayloadType::nonce));
+  EXPECT_FALSE(peek_payload_body(datagram, PayloadType::security_association));
+}
+
+TEST(PeekPayloadBody, NothingInClearFollowsSk) {
+  Bytes datagram =
+      message(kSkType, concat({payload(kNonceType, 0, Bytes(20, 9)), payload(0, 0, kNonce)}));
+  EXPECT_TRUE(peek_payload_body(datagram, PayloadType::encrypted));
+  EXPECT_FALSE(peek_payload_body(datagram, PayloadType::nonce));
+}
+
+}  // namespace
+}  // namespace ike::wire

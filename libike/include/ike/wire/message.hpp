@@ -163,6 +163,16 @@ Status check_encodable(const std::vector<Payload>& payloads);
 /// decode_message refused.
 std::optional<IkeHeader> peek_header(ByteView datagram) noexcept;
 
+/// The body of the first payload of `type` in the clear chain of a
+/// datagram, found by following generic payload headers only (RFC 7296
+/// 3.2), without decoding any payload: the cookie gate's view of an
+/// IKE_SA_INIT request, which must cost little per request under a flood.
+/// nullopt when no such payload comes before the chain ends, or when a
+/// length does not fit (the full decoder then says why). `first_only`
+/// looks at the first payload alone.
+std::optional<ByteView> peek_payload_body(ByteView datagram, PayloadType type,
+                                          bool first_only = false) noexcept;
+
 /// The Notify to answer a request that failed to decode with (RFC 7296 2.21):
 /// unsupported_critical_payload -> UNSUPPORTED_CRITICAL_PAYLOAD carrying the
 /// one-byte payload type, invalid_major_version -> INVALID_MAJOR_VERSION (sent
