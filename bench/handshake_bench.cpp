@@ -16,27 +16,13 @@
 #include "ike/crypto/pki/signature.hpp"
 #include "ike/proposal/parser.hpp"
 #include "ike/sa/engine.hpp"
+#include "ike/sa/null_kernel.hpp"
 #include "ike/ts/subnet_syntax.hpp"
 #include "support/bench_pki.hpp"
 #include "support/heap_counter.hpp"
 
 namespace ike::bench {
 namespace {
-
-/// A kernel that accepts everything and keeps nothing.
-class NullKernel final : public sa::Kernel {
- public:
-  Result<std::uint32_t> allocate_spi(const sa::AllocateSpiRequest&) override { return next_++; }
-  Status add_sa(const sa::AddSaRequest&) override { return {}; }
-  Status update_sa_addresses(const sa::UpdateSaAddressesRequest&) override { return {}; }
-  Status delete_sa(const sa::DeleteSaRequest&) override { return {}; }
-  Status add_policy(const sa::PolicyRequest&) override { return {}; }
-  Status delete_policy(const sa::PolicyRequest&) override { return {}; }
-  Result<sa::SaUsage> query_sa(const sa::SaKey&) override { return sa::SaUsage{}; }
-
- private:
-  std::uint32_t next_ = 0xc0000000;
-};
 
 class QuietEvents final : public sa::EventSink {
  public:
@@ -94,7 +80,7 @@ struct Side {
   explicit Side(sa::EngineSettings settings = {})
       : engine(settings, random, kernel, events, credentials) {}
   SystemRandom random;
-  NullKernel kernel;
+  sa::NullKernel kernel;
   QuietEvents events;
   BenchCredentials credentials;
   sa::Engine engine;

@@ -24,10 +24,10 @@
 
 #include "ike/random.hpp"
 #include "ike/sa/engine.hpp"
+#include "ike/sa/null_kernel.hpp"
 #include "load/latency.hpp"
 #include "load/load_report.hpp"
 #include "load/load_setup.hpp"
-#include "load/null_kernel.hpp"
 
 namespace ikev2d::load {
 
@@ -71,7 +71,7 @@ class LoadDriver {
   LoadReport report() const;
 
   const ike::sa::Engine& engine() const noexcept { return engine_; }
-  const NullKernel& kernel() const noexcept { return kernel_; }
+  const ike::sa::NullKernel& kernel() const noexcept { return kernel_; }
 
  private:
   enum class Phase : std::uint8_t { idle, establishing, holding, rekeying, deleting, done };
@@ -113,7 +113,7 @@ class LoadDriver {
   std::shared_ptr<const ike::sa::Credentials> credentials_;
   std::function<ike::MonoTime()> clock_;
   ike::SystemRandom random_;
-  NullKernel kernel_;
+  ike::sa::NullKernel kernel_;
   EventQueue events_;
   ike::sa::Engine engine_;
 

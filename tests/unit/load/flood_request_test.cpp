@@ -12,10 +12,10 @@
 #include "ike/proposal/parser.hpp"
 #include "ike/proposal/wire_conversion.hpp"
 #include "ike/sa/engine.hpp"
+#include "ike/sa/null_kernel.hpp"
 #include "ike/ts/subnet_syntax.hpp"
 #include "ike/wire/message.hpp"
 #include "load/flood_request.hpp"
-#include "load/null_kernel.hpp"
 #include "support/engine_fixtures.hpp"
 #include "support/test_random.hpp"
 
@@ -185,7 +185,7 @@ class Responder {
 
  private:
   ike::test::SeededRandom random_;
-  NullKernel kernel_{0xd0000000};
+  ike::sa::NullKernel kernel_{0xd0000000};
   ike::test::EventRecorder events_;
   ike::test::MemoryCredentials credentials_;
   std::unique_ptr<ike::sa::Engine> engine_;

@@ -15,9 +15,9 @@
 #include "ike/proposal/defaults.hpp"
 #include "ike/proposal/parser.hpp"
 #include "ike/sa/engine.hpp"
+#include "ike/sa/null_kernel.hpp"
 #include "ike/ts/subnet_syntax.hpp"
 #include "load/load_driver.hpp"
-#include "load/null_kernel.hpp"
 #include "support/engine_fixtures.hpp"
 #include "support/test_random.hpp"
 
@@ -51,7 +51,7 @@ class NoEspKernel final : public ike::sa::Kernel {
   }
 
  private:
-  NullKernel inner_{0xd0000000};
+  ike::sa::NullKernel inner_{0xd0000000};
 };
 
 struct ResponderOptions {
@@ -87,7 +87,7 @@ class LoadRun {
     if (responder.no_esp) {
       kernel_ = std::make_unique<NoEspKernel>();
     } else {
-      kernel_ = std::make_unique<NullKernel>(0xd0000000);
+      kernel_ = std::make_unique<ike::sa::NullKernel>(0xd0000000);
     }
     responder_ = std::make_unique<ike::sa::Engine>(responder.settings, random_, *kernel_, events_,
                                                    credentials_);

@@ -1,12 +1,12 @@
-// The load generator's kernel accepts everything and hands out unique SPIs.
+// The null kernel (ike/sa/null_kernel.hpp) accepts everything and hands out unique SPIs.
 
 #include <gtest/gtest.h>
 
 #include <set>
 
-#include "load/null_kernel.hpp"
+#include "ike/sa/null_kernel.hpp"
 
-namespace ikev2d::load {
+namespace ike::sa {
 namespace {
 
 TEST(NullKernel, SpisAreUniqueAndNeverReserved) {
@@ -47,4 +47,4 @@ TEST(NullKernel, EveryRequestSucceedsAndIsCounted) {
 }
 
 }  // namespace
-}  // namespace ikev2d::load
+}  // namespace ike::sa
