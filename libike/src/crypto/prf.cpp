@@ -56,6 +56,16 @@ class Evaluation {
     return Evaluation(std::move(ctx));
   }
 
+  /// Starts the next evaluation under the same key: HMAC re-initialised
+  /// from its saved inner/outer pad state (EVP_MAC_init with a null key
+  /// reuses the key), so prf+ neither duplicates a context nor re-derives
+  /// the pads for every block.
+  Status restart() {
+    if (EVP_MAC_init(ctx_.get(), nullptr, 0, nullptr) != 1)
+      return openssl_error(Errc::crypto_failure, "PRF: cannot re-initialise HMAC");
+    return {};
+  }
+
   Status feed(ByteView data) {
     if (!data.empty() && EVP_MAC_update(ctx_.get(), data.data(), data.size()) != 1)
       return openssl_error(Errc::crypto_failure, "PRF: HMAC update failed");
@@ -146,11 +156,13 @@ Result<SecretBytes> Prf::prf_plus(ByteView key, std::initializer_list<ByteView> 
   }
   SecretBytes out(length);
   SecretBytes block(block_size);  // T(n), also the chaining input of T(n+1)
+  // Every block is keyed with the same `key` (RFC 7296 2.13): key once.
+  auto evaluation = Evaluation::start(state_->keyless.get(), key);
+  if (!evaluation) return std::move(evaluation).error();
   for (std::size_t n = 1; n <= blocks; ++n) {
-    auto evaluation = Evaluation::start(state_->keyless.get(), key);
-    if (!evaluation) return std::move(evaluation).error();
     const std::uint8_t counter = static_cast<std::uint8_t>(n);
-    Status fed = n > 1 ? evaluation->feed(block) : Status{};
+    Status fed = n > 1 ? evaluation->restart() : Status{};
+    if (fed && n > 1) fed = evaluation->feed(block);
     for (auto part = seed_parts.begin(); fed && part != seed_parts.end(); ++part)
       fed = evaluation->feed(*part);
     if (fed) fed = evaluation->feed(ByteView(&counter, 1));

@@ -155,6 +155,33 @@ TEST(PrfPlus, ChainsBlocksAsRfc7296Section2_13Says) {
   EXPECT_EQ(hex_of(prf.prf_plus(key, seed, 0)), "");
 }
 
+// prf+ keys HMAC once and re-initialises it for every block: each block must
+// still equal a freshly keyed prf(), for an empty key, a short one and one
+// longer than the hash's block (which HMAC hashes first), with every digest.
+TEST(PrfPlus, EveryBlockEqualsAFreshlyKeyedPrfForEveryKeyLength) {
+  for (PrfAlgorithm algorithm :
+       {PrfAlgorithm::hmac_sha2_256, PrfAlgorithm::hmac_sha2_384, PrfAlgorithm::hmac_sha2_512}) {
+    const Prf prf = make_prf(algorithm);
+    for (std::size_t key_size : {std::size_t{0}, std::size_t{20}, std::size_t{200}}) {
+      SCOPED_TRACE(wire::to_string(algorithm) + ", key of " + std::to_string(key_size));
+      const Bytes key(key_size, 0x6b);
+      const Bytes seed = hex("0102030405");
+      const std::size_t size = prf.output_size();
+      auto all = prf.prf_plus(key, seed, 4 * size);
+      ASSERT_TRUE(all.ok());
+      SecretBytes previous;
+      for (std::size_t n = 1; n <= 4; ++n) {
+        const Bytes counter{static_cast<std::uint8_t>(n)};
+        auto block = n == 1 ? prf.compute(key, {seed, counter})
+                            : prf.compute(key, {previous, seed, counter});
+        ASSERT_TRUE(block.ok());
+        EXPECT_EQ(to_hex(all->slice((n - 1) * size, size)), to_hex(*block)) << "block " << n;
+        previous = std::move(*block);
+      }
+    }
+  }
+}
+
 TEST(PrfPlus, StopsAt255Blocks) {
   for (PrfAlgorithm algorithm :
        {PrfAlgorithm::hmac_sha2_256, PrfAlgorithm::hmac_sha2_384, PrfAlgorithm::hmac_sha2_512}) {

@@ -80,6 +80,23 @@ int verify_callback(int ok, X509_STORE_CTX* ctx) {
   return 1;
 }
 
+/// The chain OpenSSL built holds the very X509 objects it was given (the end
+/// entity, the peer's intermediates, our CAs): take their subjects from the
+/// Certificate objects, which formatted them once when parsed, instead of
+/// formatting every DN again on every verification.
+std::string chain_subject(X509* cert, const Certificate& end_entity,
+                          std::span<const CertificatePtr> intermediates,
+                          const std::vector<CertificatePtr>& cas) {
+  if (cert == end_entity.x509()) return end_entity.subject();
+  for (const auto& known : intermediates) {
+    if (known && known->x509() == cert) return known->subject();
+  }
+  for (const auto& ca : cas) {
+    if (ca->x509() == cert) return ca->subject();
+  }
+  return subject_of(cert);
+}
+
 /// OpenSSL's "unable to get local issuer certificate" does not say which
 /// issuer: name it and say why it counts as unknown, since this is what an
 /// operator sees when a peer's CA is missing from the trusted ones.
@@ -231,7 +248,7 @@ Result<VerifiedChain> TrustStore::verify(const Certificate& end_entity,
   VerifiedChain out;
   STACK_OF(X509)* chain = X509_STORE_CTX_get0_chain(ctx.get());
   for (int i = 0; chain != nullptr && i < sk_X509_num(chain); ++i)
-    out.subjects.push_back(subject_of(sk_X509_value(chain, i)));
+    out.subjects.push_back(chain_subject(sk_X509_value(chain, i), end_entity, intermediates, cas_));
   if (chain != nullptr && sk_X509_num(chain) > 0) {
     X509* top = sk_X509_value(chain, sk_X509_num(chain) - 1);
     for (const auto& ca : cas_) {
