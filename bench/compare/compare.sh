@@ -16,17 +16,26 @@
 #   RUN_BUDGET=0 (s per ikev2d-load run; 0: none; when used up the run is
 #   stopped and the SAs established so far are measured)
 #   JSON_OUT=FILE (raw numbers)  TABLE_OUT=FILE (the markdown table too)
-#   IKEV2D IKECTL IKEV2D_LOAD (build-dev) PRIMITIVE_COSTS (build-bench)
+#   IKEV2D IKECTL IKEV2D_LOAD PRIMITIVE_COSTS (build/, else build-dev/ or build-bench/)
 #   CHARON=/usr/lib/ipsec/charon  KEEP_WORK=1 (keep the temp dir and logs)
 # Everything it creates (namespaces by name, processes by PID, the temp
 # dir) is removed on exit, also on failure and Ctrl-C.
 
 set -u
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-IKEV2D=${IKEV2D:-$REPO/build-dev/daemon/ikev2d}
-IKECTL=${IKECTL:-$REPO/build-dev/cli/ikectl}
-IKEV2D_LOAD=${IKEV2D_LOAD:-$REPO/build-dev/tools/load/ikev2d-load}
-PRIMITIVE_COSTS=${PRIMITIVE_COSTS:-$REPO/build-bench/bench/primitive_costs}
+# built_program PATH: PATH in the README's build directory (build/), else in
+# the developers' build-dev/ or build-bench/.
+built_program() {
+  local dir
+  for dir in build build-dev build-bench; do
+    [[ -x $REPO/$dir/$1 ]] && { echo "$REPO/$dir/$1"; return; }
+  done
+  echo "$REPO/build/$1"
+}
+IKEV2D=${IKEV2D:-$(built_program daemon/ikev2d)}
+IKECTL=${IKECTL:-$(built_program cli/ikectl)}
+IKEV2D_LOAD=${IKEV2D_LOAD:-$(built_program tools/load/ikev2d-load)}
+PRIMITIVE_COSTS=${PRIMITIVE_COSTS:-$(built_program bench/primitive_costs)}
 CHARON=${CHARON:-/usr/lib/ipsec/charon}
 COUNT_SMALL=${COUNT_SMALL:-10000}
 COUNT_LARGE=${COUNT_LARGE:-100000}
