@@ -19,7 +19,7 @@ bool Engine::Impl::has_other_ike_sa_to_peer(const IkeSa& sa) const {
     return other != nullptr && other->remote.address == sa.remote.address &&
            other->connection->local_id == sa.connection->local_id;
   };
-  auto filed = by_peer.find(PeerKey{sa.remote.address, sa.connection->local_id});
+  const auto& filed = by_peer.find(PeerKey{sa.remote.address, sa.connection->local_id});
   return std::any_of(filed.begin(), filed.end(), matches) ||
          std::any_of(touched.begin(), touched.end(), matches);
 }

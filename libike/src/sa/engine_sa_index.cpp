@@ -107,7 +107,7 @@ IkeSa* Engine::Impl::live_ike_sa(std::uint32_t serial) const noexcept {
 }
 
 std::vector<std::uint32_t> Engine::Impl::serials_of(std::string_view connection) const {
-  auto serials = by_connection.find(connection);
+  const auto& serials = by_connection.find(connection);
   return {serials.begin(), serials.end()};
 }
 
