@@ -74,12 +74,12 @@ wait_for 5 "no IKE SA on east" 'test -z "$(ike_states east)"'
 log "$(jq -r '"\(.handshakes_per_second | floor) handshakes/s, p50 \(.ike_latency.p50_ms) ms, p99 \(.ike_latency.p99_ms) ms"' <<<"$report")"
 stop_daemon east
 
-log "east with --null-kernel --threads 3: 100 IKE SAs with their CHILD SAs"
+log "east with --null-kernel --threads 3: 100 IKE SAs with their CHILD SAs, ikev2d-load --threads 2"
 start_daemon east --log-level info --null-kernel --threads 3
 grep -q "3 worker thread(s)" "$WORK/east/ikev2d.log" || fail "east did not start 3 worker threads"
 ip netns exec "$NS_W" "$IKEV2D_LOAD" "$EAST_ADDRESS" --from 10.77.0.1-10.77.0.16 --ports 4 \
-  --first-port 2000 --count 100 --concurrency 32 --psk "$PSK" --remote-id @east.example \
-  --hold 1 --down --timeout 20 --json >"$WORK/load-null.json" 2>"$WORK/load-null.err" ||
+  --first-port 2000 --count 100 --concurrency 32 --threads 2 --psk "$PSK" \
+  --remote-id @east.example --hold 1 --down --timeout 20 --json >"$WORK/load-null.json" 2>"$WORK/load-null.err" ||
   fail "ikev2d-load against --null-kernel exited with $?"
 jq -e '.ike.succeeded == 100 and .child.succeeded == 100 and .child.failed == 0 and
   .down.succeeded == 100' "$WORK/load-null.json" >/dev/null ||

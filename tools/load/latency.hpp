@@ -19,6 +19,10 @@ struct LatencySummary {
 class LatencySamples {
  public:
   void add(std::chrono::nanoseconds sample) { samples_.push_back(sample); }
+  /// Adds another run's samples (one per worker thread of a run).
+  void add(const LatencySamples& other) {
+    samples_.insert(samples_.end(), other.samples_.begin(), other.samples_.end());
+  }
   std::size_t size() const noexcept { return samples_.size(); }
   /// The nearest-rank percentile (0 < p <= 100): the smallest sample with at
   /// least p % of the samples at or below it. nullopt without samples.

@@ -7,8 +7,8 @@
 /// Like the engine it reads no clock and does no I/O: the caller feeds
 /// datagrams and timeouts and sends what poll_transmit() returns, exactly as
 /// daemon/runtime drives the engine, so a test can run it against an
-/// in-process responder and a later --threads N can run one driver (one
-/// engine, its own SPI shard) per thread.
+/// in-process responder and --threads N can run one driver (one
+/// engine) per thread.
 ///
 ///   driver.start(now, wall);
 ///   loop: driver.handle_datagram(d, now, wall) / driver.handle_timeout(now, wall);
@@ -69,6 +69,10 @@ class LoadDriver {
   std::optional<ike::MonoTime> next_deadline() const;
   bool finished() const noexcept { return phase_ == Phase::done; }
   LoadReport report() const;
+  /// The samples behind report()'s latency summaries, for combining the
+  /// drivers of several threads.
+  const LatencySamples& ike_latency_samples() const noexcept { return ike_latency_; }
+  const LatencySamples& child_latency_samples() const noexcept { return child_latency_; }
 
   const ike::sa::Engine& engine() const noexcept { return engine_; }
   const ike::sa::NullKernel& kernel() const noexcept { return kernel_; }

@@ -18,6 +18,8 @@ namespace {
 
 /// More source addresses than this is a typo (a /8), not a test setup.
 constexpr std::size_t kMaxSourceAddresses = 65536;
+/// One worker per core is the point; more than this is a typo.
+constexpr std::uint64_t kMaxThreads = 64;
 
 ike::Error bad(std::string_view option, std::string reason) {
   return make_error(Errc::invalid_argument, std::string(option) + ": " + std::move(reason));
@@ -189,6 +191,7 @@ ike::Result<LoadOptions> parse_load_options(const std::vector<std::string_view>&
       {"--count", whole("--count", options.count, 1, 10'000'000)},
       {"--rate", seconds("--rate", options.rate)},
       {"--concurrency", whole("--concurrency", options.concurrency, 1, 1'000'000)},
+      {"--threads", whole("--threads", options.threads, 1, kMaxThreads)},
       {"--psk",
        [&](std::string_view value) -> ike::Status {
          if (value.empty()) return bad("--psk", "the secret is empty");
@@ -302,6 +305,9 @@ How much:
   --count N             IKE SAs to establish (default 1)
   --rate R              initiations per second, 0 = as fast as possible (default 0)
   --concurrency C       handshakes in flight at most (default 100)
+  --threads N           worker threads, each with its own engine and sockets
+                        and a share of the source endpoints, SAs, rate and
+                        concurrency (default 1; at most one per endpoint)
   --timeout SECONDS     a phase that takes longer ends, the rest counts as
                         failed (default 60, 0 = none)
 Credentials and proposals:

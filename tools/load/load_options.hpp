@@ -30,6 +30,9 @@ struct LoadOptions {
   /// Initiations per second; 0: as fast as the concurrency allows.
   double rate = 0;
   std::uint64_t concurrency = 100;
+  /// Worker threads, each with its own engine, sockets and share of the
+  /// source endpoints, SAs, rate and concurrency (load_threads.hpp).
+  std::uint64_t threads = 1;
   AuthMode auth = AuthMode::psk;
   std::string psk;
   std::string cert_file;

@@ -43,6 +43,11 @@ class ConnectionFactory {
                     bool fixed_local_id);
   ike::sa::ConnectionPtr make(std::size_t index) const;
   const std::vector<ike::sa::Endpoint>& sources() const noexcept { return sources_; }
+  /// The same connections from other source endpoints: a worker thread's
+  /// share (load_threads.hpp).
+  std::shared_ptr<ConnectionFactory> with_sources(std::vector<ike::sa::Endpoint> sources) const {
+    return std::make_shared<ConnectionFactory>(prototype_, std::move(sources), fixed_local_id_);
+  }
   /// "load-<index>"; index_of is its inverse (nullopt for other names).
   static std::string name_of(std::size_t index);
   static std::optional<std::size_t> index_of(std::string_view name);

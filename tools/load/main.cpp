@@ -7,11 +7,13 @@
 #include <cstdio>
 #include <iostream>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "load/load_driver.hpp"
 #include "load/load_options.hpp"
 #include "load/load_setup.hpp"
+#include "load/load_threads.hpp"
 #include "load/udp_runner.hpp"
 
 namespace {
@@ -49,29 +51,49 @@ int main(int argc, char** argv) {
     std::cout << ikev2d::load::usage();
     return 0;
   }
-  auto setup = ikev2d::load::prepare_load(*options);
-  if (!setup) {
-    std::cerr << "ikev2d-load: " << setup.error().reason << "\n";
-    return kExitUsage;
+  // One engine, one set of sockets and one set of credentials per worker:
+  // the workers share nothing while they run.
+  auto shares =
+      ikev2d::load::split_load(ikev2d::load::driver_settings(*options),
+                               ikev2d::load::source_endpoints(*options), options->threads);
+  std::vector<std::unique_ptr<ikev2d::load::LoadDriver>> drivers;
+  std::vector<std::unique_ptr<ikev2d::load::UdpRunner>> runners;
+  for (auto& share : shares) {
+    auto setup = ikev2d::load::prepare_load(*options);
+    if (!setup) {
+      std::cerr << "ikev2d-load: " << setup.error().reason << "\n";
+      return kExitUsage;
+    }
+    auto connections = setup->connections->with_sources(std::move(share.sources));
+    drivers.push_back(std::make_unique<ikev2d::load::LoadDriver>(
+        share.settings, connections, setup->credentials, ike::sa::EngineSettings{},
+        [] { return std::chrono::steady_clock::now(); }));
+    auto runner = ikev2d::load::UdpRunner::open(connections->sources(), *drivers.back());
+    if (!runner) {
+      std::cerr << "ikev2d-load: " << runner.error().reason << "\n";
+      return kExitUsage;
+    }
+    runners.push_back(std::move(*runner));
   }
-  ikev2d::load::LoadDriver driver(ikev2d::load::driver_settings(*options), setup->connections,
-                                  setup->credentials, {},
-                                  [] { return std::chrono::steady_clock::now(); });
-  auto runner = ikev2d::load::UdpRunner::open(setup->connections->sources(), driver);
-  if (!runner) {
-    std::cerr << "ikev2d-load: " << runner.error().reason << "\n";
-    return kExitUsage;
+  {
+    std::vector<std::jthread> workers;
+    for (std::size_t i = 1; i < runners.size(); ++i)
+      workers.emplace_back([&runner = *runners[i]] { runner.run(); });
+    runners.front()->run();
   }
-  (*runner)->run();
-  auto report = driver.report();
+  std::vector<const ikev2d::load::LoadDriver*> parts;
+  std::uint64_t send_errors = 0;
+  for (std::size_t i = 0; i < drivers.size(); ++i) {
+    parts.push_back(drivers[i].get());
+    send_errors += runners[i]->send_errors();
+  }
+  auto report = ikev2d::load::combine_reports(parts);
   report.tool_cpu_seconds = cpu_seconds_used();
   if (options->json) {
     std::cout << ikev2d::load::to_json(report) << std::endl;
   } else {
     std::cout << ikev2d::load::to_text(report);
-    if ((*runner)->send_errors()) {
-      std::cout << "datagrams not sent: " << (*runner)->send_errors() << "\n";
-    }
+    if (send_errors) std::cout << "datagrams not sent: " << send_errors << "\n";
   }
   return complete(report, *options) ? 0 : kExitIncomplete;
 }

@@ -5,7 +5,7 @@
 /// daemon/runtime drives the engine: wall time first, then the input, then
 /// everything poll_transmit() returns, then the timer re-armed.
 ///
-/// One thread for now; a later --threads N runs one UdpRunner per thread,
+/// One thread; --threads N runs one UdpRunner per thread (load_threads.hpp),
 /// each with its own driver and a share of the source endpoints.
 
 #include <cstdint>

@@ -18,6 +18,7 @@
 #include "ike/sa/null_kernel.hpp"
 #include "ike/ts/subnet_syntax.hpp"
 #include "load/load_driver.hpp"
+#include "load/load_threads.hpp"
 #include "support/engine_fixtures.hpp"
 #include "support/test_random.hpp"
 
@@ -122,6 +123,7 @@ class LoadRun {
   }
 
   LoadReport report() const { return driver_->report(); }
+  const LoadDriver& driver() const { return *driver_; }
   std::size_t responder_ike_sas() const { return responder_->ike_sas().size(); }
   std::size_t initiator_ike_sas() const { return driver_->engine().ike_sas().size(); }
   const ike::test::EventRecorder& responder_events() const { return events_; }
@@ -253,6 +255,30 @@ TEST(LoadDriver, EstablishesRekeysAndDeletesEveryIkeSa) {
   EXPECT_EQ(report.ike_lost, 0u);
   EXPECT_EQ(run.responder_ike_sas(), 0u);
   EXPECT_EQ(run.initiator_ike_sas(), 0u);
+}
+
+// --threads: one report from several drivers (load_threads.hpp).
+TEST(LoadDriver, ReportsOfSeveralDriversCombine) {
+  LoadRun fast(with({"--count", "20", "--concurrency", "5"}));
+  ResponderOptions refusing;
+  refusing.no_esp = true;
+  LoadRun slow(with({"--count", "8", "--concurrency", "1"}), refusing);
+  ASSERT_TRUE(fast.run());
+  ASSERT_TRUE(slow.run());
+  auto combined = combine_reports({&fast.driver(), &slow.driver()});
+  EXPECT_EQ(combined.requested, 28u);
+  EXPECT_EQ(combined.ike.attempted, 28u);
+  EXPECT_EQ(combined.ike.succeeded, 28u);
+  EXPECT_EQ(combined.child.succeeded, 20u);
+  EXPECT_EQ(combined.child.failed, 8u);
+  EXPECT_EQ(combined.child.failures, slow.report().child.failures);
+  // Every sample of both: 4 ms each.
+  EXPECT_EQ(combined.ike_latency.count, 28u);
+  EXPECT_DOUBLE_EQ(combined.ike_latency.p99_ms, 4);
+  EXPECT_EQ(combined.child_latency.count, 20u);
+  // The slower driver's 8 rounds of 4 ms set the duration of the phase.
+  EXPECT_DOUBLE_EQ(combined.establish_seconds, 0.032);
+  EXPECT_DOUBLE_EQ(combined.handshakes_per_second, 28 / 0.032);
 }
 
 TEST(LoadDriver, CookiesAreAnsweredAndCountedAsEstablished) {

@@ -35,6 +35,8 @@ TEST(LoadOptions, ReadsEveryOption) {
                         "--rate=250.5",
                         "--concurrency",
                         "32",
+                        "--threads",
+                        "2",
                         "--psk",
                         "secret",
                         "--local-id",
@@ -68,6 +70,7 @@ TEST(LoadOptions, ReadsEveryOption) {
   EXPECT_EQ(options->count, 300u);
   EXPECT_DOUBLE_EQ(options->rate, 250.5);
   EXPECT_EQ(options->concurrency, 32u);
+  EXPECT_EQ(options->threads, 2u);
   EXPECT_EQ(options->auth, AuthMode::psk);
   EXPECT_EQ(options->psk, "secret");
   EXPECT_EQ(options->local_id, "@load.example");
@@ -159,6 +162,8 @@ TEST(LoadOptions, ErrorsNameTheOption) {
             "--count: \"x\" is not a whole number");
   EXPECT_EQ(error_of({"10.99.0.2", "--from", "10.77.0.1", "--psk", "s", "--count", "0"}),
             "--count: 0 is outside 1..10000000");
+  EXPECT_EQ(error_of({"10.99.0.2", "--from", "10.77.0.1", "--psk", "s", "--threads", "65"}),
+            "--threads: 65 is outside 1..64");
   EXPECT_EQ(error_of({"10.99.0.2", "--from", "10.77.0.1", "--psk", "s", "--rate", "-1"}),
             "--rate: \"-1\" is not a number >= 0");
   EXPECT_EQ(error_of({"10.99.0.2", "--from", "10.77.0.1", "--psk"}), "--psk: needs a value");
@@ -200,9 +205,10 @@ TEST(LoadOptions, HelpNeedsNothingElse) {
   auto options = parse({"--help"});
   ASSERT_TRUE(options) << options.error().reason;
   EXPECT_TRUE(options->help);
-  for (const char* option : {"--from", "--ports", "--count", "--rate", "--concurrency", "--psk",
-                             "--cert", "--key", "--ca", "--local-id", "--remote-id", "--ike",
-                             "--esp", "--hold", "--rekey", "--down", "--json", "--timeout"}) {
+  for (const char* option :
+       {"--from", "--ports", "--count", "--rate", "--concurrency", "--threads", "--psk", "--cert",
+        "--key", "--ca", "--local-id", "--remote-id", "--ike", "--esp", "--hold", "--rekey",
+        "--down", "--json", "--timeout"}) {
     EXPECT_NE(usage().find(option), std::string::npos) << option << " is not in --help";
   }
 }
