@@ -39,6 +39,7 @@
 #include "runtime/sd_notify.hpp"
 #include "runtime/shard_pool.hpp"
 #include "runtime/shard_routing.hpp"
+#include "runtime/status_record.hpp"
 #include "runtime/up_tracker.hpp"
 #include "setup/configuration.hpp"
 #include "updown/updown_runner.hpp"
@@ -158,8 +159,9 @@ class Daemon final : public control::CommandHandler, public xfrm::KernelEventHan
   /// `ikectl down` of a section that shares its IKE SA: only its CHILD SAs.
   void command_down_child(const ConnTarget& target, control::ReplyStreamPtr reply);
   void command_status(const control::StatusCommand& status, control::ReplyStreamPtr reply);
+  /// One batch of the listing; `identities` lives as long as the listing.
   void stream_status(std::shared_ptr<std::vector<std::uint32_t>> serials, std::size_t next,
-                     std::optional<std::string> connection, control::ReplyStreamPtr reply);
+                     std::shared_ptr<IdentityTexts> identities, control::ReplyStreamPtr reply);
   void command_reload(control::ReplyStreamPtr reply);
   void command_list_connections(control::ReplyStreamPtr reply);
   void command_list_certificates(control::ReplyStreamPtr reply);

@@ -171,18 +171,19 @@ void Daemon::command_status(const control::StatusCommand& status, control::Reply
     // Oldest first across the shards too.
     std::sort(serials->begin(), serials->end());
   }
-  stream_status(std::move(serials), 0, status.connection, std::move(reply));
+  stream_status(std::move(serials), 0, std::make_shared<IdentityTexts>(), std::move(reply));
 }
 
 void Daemon::stream_status(std::shared_ptr<std::vector<std::uint32_t>> serials, std::size_t next,
-                           std::optional<std::string> connection, control::ReplyStreamPtr reply) {
+                           std::shared_ptr<IdentityTexts> identities,
+                           control::ReplyStreamPtr reply) {
   if (reply->closed() || stopped_) return;
   ike::MonoTime now = std::chrono::steady_clock::now();
   std::size_t end = std::min(serials->size(), next + kStatusBatch);
   for (; next < end; ++next) {
     // SAs may have gone since the snapshot: look each up again.
     if (const auto* sa = find_ike_sa((*serials)[next])) {
-      reply->send_serialized(ike_sa_record(*sa, shared_kernel_.get(), now));
+      reply->send_serialized(ike_sa_record(*sa, shared_kernel_.get(), now, *identities));
     }
   }
   if (next == serials->size()) {
@@ -194,9 +195,9 @@ void Daemon::stream_status(std::shared_ptr<std::vector<std::uint32_t>> serials, 
   // Let IKE run between batches, and let the client read: the next batch
   // comes when this one has mostly left (ReplyStream::when_drained).
   auto& stream = *reply;
-  stream.when_drained([this, serials = std::move(serials), next, connection = std::move(connection),
+  stream.when_drained([this, serials = std::move(serials), next, identities = std::move(identities),
                        reply = std::move(reply)]() mutable {
-    stream_status(std::move(serials), next, std::move(connection), std::move(reply));
+    stream_status(std::move(serials), next, std::move(identities), std::move(reply));
   });
 }
 

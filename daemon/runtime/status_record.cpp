@@ -94,7 +94,18 @@ std::string endpoint_text(const ike::sa::Endpoint& endpoint) {
   return endpoint.address.to_string() + "[" + std::to_string(endpoint.port) + "]";
 }
 
-std::string ike_sa_record(const ike::sa::IkeSa& sa, ike::sa::Kernel* kernel, ike::MonoTime now) {
+const std::string& IdentityTexts::of(const ike::pki::Identity& identity) {
+  std::string key;
+  key.reserve(identity.data.size() + 1);
+  key.push_back(static_cast<char>(identity.type));
+  key.append(identity.data.begin(), identity.data.end());
+  if (auto it = texts_.find(key); it != texts_.end()) return it->second;
+  if (texts_.size() >= kMaxEntries) texts_.clear();
+  return texts_.emplace(std::move(key), identity.to_string()).first->second;
+}
+
+std::string ike_sa_record(const ike::sa::IkeSa& sa, ike::sa::Kernel* kernel, ike::MonoTime now,
+                          IdentityTexts& identities) {
   JsonLine line;
   line.begin_object();
   line.field("type").string("ike_sa");
@@ -106,12 +117,16 @@ std::string ike_sa_record(const ike::sa::IkeSa& sa, ike::sa::Kernel* kernel, ike
   line.field("spi_r").string(hex64(sa.spi_r));
   line.field("local").string(endpoint_text(sa.local));
   line.field("remote").string(endpoint_text(sa.remote));
+  // Each text is written before the next lookup, which may start the cache
+  // over.
   line.field("local_id")
-      .string(sa.connection ? sa.connection->local_id.to_string() : std::string());
+      .string(sa.connection ? std::string_view(identities.of(sa.connection->local_id))
+                            : std::string_view());
+  const ike::pki::Identity* remote_id = sa.peer_id      ? &*sa.peer_id
+                                        : sa.connection ? &sa.connection->remote_id
+                                                        : nullptr;
   line.field("remote_id")
-      .string(sa.peer_id      ? sa.peer_id->to_string()
-              : sa.connection ? sa.connection->remote_id.to_string()
-                              : std::string());
+      .string(remote_id ? std::string_view(identities.of(*remote_id)) : std::string_view());
   line.field("algorithms")
       .string(sa.algorithms ? ike::proposal::describe(*sa.algorithms) : std::string());
   std::int64_t established = 0;

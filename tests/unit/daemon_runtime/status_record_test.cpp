@@ -72,8 +72,9 @@ TEST(StatusRecord, EstablishedSaWithChildAndKernelCounters) {
   const IkeSa& sa = *west.engine.ike_sas().front();
   ASSERT_EQ(sa.children.size(), 1u);
 
-  auto record =
-      nlohmann::json::parse(ike_sa_record(sa, &west.kernel, start + std::chrono::seconds(42)));
+  IdentityTexts identities;
+  auto record = nlohmann::json::parse(
+      ike_sa_record(sa, &west.kernel, start + std::chrono::seconds(42), identities));
   EXPECT_EQ(record["type"], "ike_sa");
   EXPECT_EQ(record["connection"], "office");
   EXPECT_EQ(record["serial"], sa.serial);
@@ -115,7 +116,7 @@ TEST(StatusRecord, EstablishedSaWithChildAndKernelCounters) {
     EXPECT_TRUE(record.contains(field)) << field;
   }
   // Without a kernel, counters are zero.
-  auto without = nlohmann::json::parse(ike_sa_record(sa, nullptr, start));
+  auto without = nlohmann::json::parse(ike_sa_record(sa, nullptr, start, identities));
   EXPECT_EQ(without["children"][0]["bytes_in"], 0);
 }
 
@@ -127,8 +128,9 @@ TEST(StatusRecord, HalfOpenSaHasNoAlgorithmsOrUptime) {
   sa.local = {*IpAddress::parse("10.0.0.1"), 500};
   sa.remote = {*IpAddress::parse("2001:db8::2"), 4500};
   sa.spi_i = 0x0123456789abcdefULL;
-  auto record =
-      nlohmann::json::parse(ike_sa_record(sa, nullptr, MonoTime{} + std::chrono::hours(1)));
+  IdentityTexts identities;
+  auto record = nlohmann::json::parse(
+      ike_sa_record(sa, nullptr, MonoTime{} + std::chrono::hours(1), identities));
   EXPECT_EQ(record["state"], "CONNECTING");
   EXPECT_EQ(record["spi_i"], "0123456789abcdef");
   EXPECT_EQ(record["spi_r"], "0000000000000000");
@@ -137,6 +139,27 @@ TEST(StatusRecord, HalfOpenSaHasNoAlgorithmsOrUptime) {
   EXPECT_EQ(record["established_seconds"], 0);
   EXPECT_TRUE(record["rekey_in_seconds"].is_null());
   EXPECT_TRUE(record["children"].empty());
+}
+
+TEST(StatusRecord, IdentityTextsAreTheIdentitiesOwn) {
+  IdentityTexts identities;
+  auto dn = *ike::pki::Identity::parse("C=CH, O=ikev2d, CN=moon.example");
+  auto fqdn = *ike::pki::Identity::parse("@moon.example");
+  auto address = *ike::pki::Identity::parse("10.0.0.1");
+  EXPECT_EQ(identities.of(dn), dn.to_string());
+  EXPECT_EQ(identities.of(fqdn), "moon.example");
+  EXPECT_EQ(identities.of(address), "10.0.0.1");
+  EXPECT_EQ(identities.of(dn), dn.to_string());  // from the cache now
+  // The same data under another type is another identity.
+  ike::pki::Identity key_id{ike::wire::IdType::key_id, fqdn.data};
+  EXPECT_EQ(identities.of(key_id), key_id.to_string());
+  EXPECT_NE(key_id.to_string(), fqdn.to_string());
+  // Past its bound it starts over, and stays right.
+  for (int i = 0; i < 5000; ++i) {
+    auto id = *ike::pki::Identity::parse("@host" + std::to_string(i) + ".example");
+    ASSERT_EQ(identities.of(id), id.to_string());
+  }
+  EXPECT_EQ(identities.of(dn), dn.to_string());
 }
 
 TEST(StatusRecord, HundredThousandSasSerialize) {
@@ -164,9 +187,10 @@ TEST(StatusRecord, HundredThousandSasSerialize) {
     sas.push_back(std::move(sa));
   }
   test::FakeKernel kernel;
+  IdentityTexts identities;
   std::size_t bytes = 0;
   for (const auto& sa : sas)
-    bytes += ike_sa_record(*sa, &kernel, MonoTime{}).size() + 1;
+    bytes += ike_sa_record(*sa, &kernel, MonoTime{}, identities).size() + 1;
   EXPECT_GT(bytes, 100'000u * 300);
 }
 
