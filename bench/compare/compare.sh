@@ -16,26 +16,23 @@
 #   RUN_BUDGET=0 (s per ikev2d-load run; 0: none; when used up the run is
 #   stopped and the SAs established so far are measured)
 #   JSON_OUT=FILE (raw numbers)  TABLE_OUT=FILE (the markdown table too)
-#   IKEV2D IKECTL IKEV2D_LOAD PRIMITIVE_COSTS (build/, else build-dev/ or build-bench/)
+#   IKEV2D IKECTL IKEV2D_LOAD PRIMITIVE_COSTS (none given: built in build/ first)
+#   LOAD_THREADS=$(nproc) (ikev2d-load --threads)
 #   CHARON=/usr/lib/ipsec/charon  KEEP_WORK=1 (keep the temp dir and logs)
 # Everything it creates (namespaces by name, processes by PID, the temp
 # dir) is removed on exit, also on failure and Ctrl-C.
 
 set -u
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-# built_program PATH: PATH in the README's build directory (build/), else in
-# the developers' build-dev/ or build-bench/.
-built_program() {
-  local dir
-  for dir in build build-dev build-bench; do
-    [[ -x $REPO/$dir/$1 ]] && { echo "$REPO/$dir/$1"; return; }
-  done
-  echo "$REPO/build/$1"
-}
-IKEV2D=${IKEV2D:-$(built_program daemon/ikev2d)}
-IKECTL=${IKECTL:-$(built_program cli/ikectl)}
-IKEV2D_LOAD=${IKEV2D_LOAD:-$(built_program tools/load/ikev2d-load)}
-PRIMITIVE_COSTS=${PRIMITIVE_COSTS:-$(built_program bench/primitive_costs)}
+# Without IKEV2D, IKECTL, IKEV2D_LOAD and PRIMITIVE_COSTS given, main()
+# installs what is missing (scripts/install-deps.sh) and builds the four in
+# the README's build directory, build/ (RelWithDebInfo), first.
+BUILD_FIRST=yes
+[[ -n ${IKEV2D:-}${IKECTL:-}${IKEV2D_LOAD:-}${PRIMITIVE_COSTS:-} ]] && BUILD_FIRST=""
+IKEV2D=${IKEV2D:-$REPO/build/daemon/ikev2d}
+IKECTL=${IKECTL:-$REPO/build/cli/ikectl}
+IKEV2D_LOAD=${IKEV2D_LOAD:-$REPO/build/tools/load/ikev2d-load}
+PRIMITIVE_COSTS=${PRIMITIVE_COSTS:-$REPO/build/bench/primitive_costs}
 CHARON=${CHARON:-/usr/lib/ipsec/charon}
 COUNT_SMALL=${COUNT_SMALL:-10000}
 COUNT_LARGE=${COUNT_LARGE:-100000}
@@ -56,6 +53,7 @@ SOURCE_COUNT=254
 FIRST_PORT=1000
 PSK=ikev2d-compare-0123456789abcdef
 CORES=$(nproc)
+LOAD_THREADS=${LOAD_THREADS:-$CORES}
 CLK_TCK=$(getconf CLK_TCK)
 
 MAX_PORTS=4096
@@ -98,8 +96,17 @@ cleanup() {
   exit "$status"
 }
 
+build_programs() {
+  log "installing what is missing (scripts/install-deps.sh) and building in build/"
+  "$REPO/scripts/install-deps.sh" || die "scripts/install-deps.sh failed"
+  cmake -S "$REPO" -B "$REPO/build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null &&
+    cmake --build "$REPO/build" --target ikev2d ikectl ikev2d-load primitive_costs -j "$(nproc)" ||
+    die "build failed"
+}
+
 preflight() {
   [[ $(id -u) -eq 0 ]] || die "run as root (network namespaces)"
+  [[ -n $BUILD_FIRST ]] && build_programs
   local tool
   for tool in "$IKEV2D" "$IKECTL" "$IKEV2D_LOAD" "$PRIMITIVE_COSTS" "$CHARON"; do
     [[ -x $tool ]] || die "$tool missing (build: see bench/compare/README.md)"
@@ -363,7 +370,7 @@ measure() {
   log "$(case_name "$case") / $responder: $count IKE SAs from $SOURCE_COUNT addresses x $ports ports"
   ip netns exec "$NS_L" "$IKEV2D_LOAD" "$RESPONDER_ADDRESS" \
     --from "$SOURCE_PREFIX.1-$SOURCE_PREFIX.$SOURCE_COUNT" --ports "$ports" --first-port $FIRST_PORT \
-    --count "$count" --concurrency "$CONCURRENCY" --timeout "$LOAD_TIMEOUT" \
+    --count "$count" --concurrency "$CONCURRENCY" --threads "$LOAD_THREADS" --timeout "$LOAD_TIMEOUT" \
     --ike "aes128gcm16-prfsha256-$group!" --esp "aes128gcm16!" "${credentials[@]}" \
     --json >"$report" 2>"$WORK/load.err" &
   LOAD_PID=$!
@@ -526,6 +533,7 @@ render_table() {
       + " -> crypto-bound limit \($c.cores) cores / that = \($c.limit_handshakes_per_second | round) handshakes/s"
       + (if $s == null or $s.handshakes_per_second == null then "" else
           "; ikev2d reaches \($s.handshakes_per_second | round) = \($s.handshakes_per_second / $c.limit_handshakes_per_second * 1000 | round / 10) % of it"
+          + "; the initiator performs the same operations on the same cores, so a run on this machine is bound by \($c.limit_handshakes_per_second / 2 | round) handshakes/s, of which ikev2d reaches \($s.handshakes_per_second / $c.limit_handshakes_per_second * 2000 | round / 10) %"
           + (if $s.cpu_ms_per_handshake == null or $s.cpu_ms_per_handshake == 0 then "" else
              ", CPU efficiency \($c.seconds_per_handshake * 1000 / $s.cpu_ms_per_handshake * 1000 | round / 10) % (crypto s / ikev2d CPU s per handshake)" end) end)'
   done
@@ -590,8 +598,8 @@ main() {
       --argjson primitives "$(cat "$WORK/primitives.json")" \
       --arg date "$(date -u +%FT%TZ)" --argjson cores "$CORES" --arg built "$built" \
       --arg head "$(git -C "$REPO" rev-parse HEAD 2>/dev/null)" \
-      --arg concurrency "$CONCURRENCY" \
-      '{date: $date, repo_head: $head, programs_built: $built, cores: $cores, concurrency: ($concurrency | tonumber), ike_only: true,
+      --arg concurrency "$CONCURRENCY" --arg load_threads "$LOAD_THREADS" \
+      '{date: $date, repo_head: $head, programs_built: $built, cores: $cores, concurrency: ($concurrency | tonumber), load_threads: ($load_threads | tonumber), ike_only: true,
         points: $points, crypto: $crypto, primitives: $primitives}' >"$JSON_OUT"
     log "raw numbers: $JSON_OUT"
   fi
