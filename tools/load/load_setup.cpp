@@ -15,10 +15,6 @@ namespace {
 
 constexpr std::string_view kNamePrefix = "load-";
 
-ike::Error bad(std::string_view option, const std::string& reason) {
-  return make_error(Errc::invalid_argument, std::string(option) + ": " + reason);
-}
-
 ike::Result<std::vector<ike::proposal::CryptoProposal>> proposals(std::string_view option,
                                                                   const std::string& text,
                                                                   ike::wire::ProtocolId protocol) {
@@ -26,7 +22,7 @@ ike::Result<std::vector<ike::proposal::CryptoProposal>> proposals(std::string_vi
   config.protocol = protocol;
   if (!text.empty()) {
     auto parsed = ike::proposal::parse_proposals(text, protocol);
-    if (!parsed) return bad(option, parsed.error().reason);
+    if (!parsed) return option_error(option, parsed.error().reason);
     config = std::move(*parsed);
   }
   return ike::proposal::proposals_for(config, ike::proposal::DefaultsUse::offer);
@@ -36,26 +32,26 @@ ike::Result<std::vector<ike::ts::SelectorTemplate>> selectors(std::string_view o
                                                               const std::string& text) {
   if (text.empty()) return ike::ts::default_side_selectors();
   auto parsed = ike::ts::parse_subnet_list(text);
-  if (!parsed) return bad(option, parsed.error().reason);
+  if (!parsed) return option_error(option, parsed.error().reason);
   return std::move(*parsed);
 }
 
 ike::Status load_certificates(const LoadOptions& options, LoadCredentials& credentials,
                               ike::sa::Connection& prototype) {
   auto certificate = ike::pki::load_certificate_file(options.cert_file);
-  if (!certificate) return bad("--cert", certificate.error().reason);
+  if (!certificate) return option_error("--cert", certificate.error().reason);
   auto key = ike::pki::load_private_key_file(options.key_file);
-  if (!key) return bad("--key", key.error().reason);
+  if (!key) return option_error("--key", key.error().reason);
   if (!key->matches(**certificate)) {
-    return bad("--key", options.key_file + " is not the key of " + options.cert_file);
+    return option_error("--key", options.key_file + " is not the key of " + options.cert_file);
   }
   credentials.signer_for_all = std::make_unique<ike::pki::InProcessSigner>(std::move(*key));
   credentials.trust = std::make_unique<ike::pki::TrustStore>();
   for (const auto& file : options.ca_files) {
     auto ca = ike::pki::load_certificate_file(file);
-    if (!ca) return bad("--ca", ca.error().reason);
+    if (!ca) return option_error("--ca", ca.error().reason);
     if (auto added = credentials.trust->add_ca(*ca); !added) {
-      return bad("--ca", file + ": " + added.error().reason);
+      return option_error("--ca", file + ": " + added.error().reason);
     }
   }
   prototype.local_auth = ike::sa::AuthClass::pubkey;
@@ -117,15 +113,19 @@ ike::Result<LoadSetup> prepare_load(const LoadOptions& options) {
   // No liveness checks during a hold: they would only add load the run
   // did not ask for.
   prototype.dpd_delay = ike::Duration::zero();
+  // Workers (--threads) initiate as the same identities from engines that
+  // know nothing of each other's IKE SAs: each one's first INITIAL_CONTACT
+  // would make the responder drop what the others had established.
+  prototype.initial_contact = options.threads <= 1;
   bool fixed_local_id = !options.local_id.empty();
   if (fixed_local_id) {
     auto id = ike::pki::Identity::parse(options.local_id);
-    if (!id) return bad("--local-id", id.error().reason);
+    if (!id) return option_error("--local-id", id.error().reason);
     prototype.local_id = std::move(*id);
   }
   if (!options.remote_id.empty()) {
     auto id = ike::pki::Identity::parse(options.remote_id);
-    if (!id) return bad("--remote-id", id.error().reason);
+    if (!id) return option_error("--remote-id", id.error().reason);
     prototype.remote_id = std::move(*id);
   }
   if (options.auth == AuthMode::certificate) {

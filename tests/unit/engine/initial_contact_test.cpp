@@ -32,6 +32,7 @@ void exchange(HarnessPeer& from, HarnessPeer& to, MonoTime now) {
 struct RestartedInitiator : ::testing::Test {
   void SetUp() override {
     auto [west_conn, east_conn] = psk_connection_pair();
+    west_connection = west_conn;
     h.add_connections(west_conn, east_conn);
     set_psk(h, "contact-psk-0123456789");
     restarted.engine.add_connection(west_conn);
@@ -41,6 +42,7 @@ struct RestartedInitiator : ::testing::Test {
     EXPECT_EQ(h.b().events.count(EventKind::child_up), 1u) << h.dump();
   }
   TwoPeerHarness h;
+  std::shared_ptr<sa::Connection> west_connection;
   /// West after a restart: the same configuration, none of its SAs.
   HarnessPeer restarted{7, 0xd0000001, {}};
 };
@@ -65,6 +67,22 @@ TEST_F(RestartedInitiator, ItsInitialContactDropsTheStaleIkeSaAtTheResponder) {
   EXPECT_EQ(restarted.kernel.sas.size(), 2u);
   // The stale SA went without a Delete: nothing reached the restarted peer.
   EXPECT_FALSE(restarted.engine.poll_transmit());
+}
+
+TEST_F(RestartedInitiator, WithoutInitialContactTheResponderKeepsTheOlderIkeSa) {
+  auto& east = h.b();
+  // A second engine as west (ikev2d-load --threads): same identity, none
+  // of the first engine's SAs.
+  auto quiet = std::make_shared<sa::Connection>(*west_connection);
+  quiet->initial_contact = false;
+  HarnessPeer second_engine{8, 0xe0000001, {}};
+  second_engine.engine.add_connection(quiet);
+  second_engine.credentials.set_psk("contact-psk-0123456789");
+  auto later = h.now() + seconds(5);
+  ASSERT_TRUE(second_engine.engine.initiate("office", "", later));
+  exchange(second_engine, east, later);
+  EXPECT_EQ(east.engine.ike_sas().size(), 2u) << east.events.dump();
+  EXPECT_EQ(east.events.count(EventKind::ike_down), 0u);
 }
 
 TEST_F(RestartedInitiator, NoInitialContactWhileAnotherIkeSaToThePeerLives) {

@@ -80,6 +80,11 @@ struct Connection {
   PeerGoneAction dpd_action = PeerGoneAction::clear;
   /// Tries of the whole negotiation before giving up (0 = forever).
   std::uint32_t keying_tries = 3;
+  /// Send INITIAL_CONTACT (RFC 7296 2.4) on our first IKE SA with a peer.
+  /// Off only where several engines initiate as one identity (ikev2d-load
+  /// --threads), so that each engine's first IKE SA does not make the peer
+  /// drop the others'.
+  bool initial_contact = true;
   /// Announce and accept IKE fragmentation (RFC 7383).
   bool fragmentation = true;
   /// Also split our own large messages once the peer announced support

@@ -90,7 +90,8 @@ class IkeAuthInitiator final : public Task {
       out.push_back(std::move(cert));
     // Our first IKE SA with this peer: whatever it still holds of ours is
     // stale (we restarted), RFC 7296 2.4.
-    if (services.registry && !services.registry->has_other_ike_sa_to_peer(sa))
+    if (connection.initial_contact && services.registry &&
+        !services.registry->has_other_ike_sa_to_peer(sa))
       out.push_back(wire::make_notify(wire::NotifyType::initial_contact));
     if (connection.remote_auth == AuthClass::pubkey) {
       if (const auto* trust = services.credentials.trust_store()) {
