@@ -16,15 +16,16 @@
 # by PID on exit, whatever happens.
 #   bench/dos/dos_run.sh [--count N] [--concurrency C] [--rounds R] [--warmup S]
 #                        [--tail S] [--flood-rate R|max] [--memory-limit-mib M]
-# Binaries: IKEV2D, IKECTL, IKEV2D_LOAD, IKEV2D_FLOOD (default: build-dev's).
+# Binaries: IKEV2D, IKECTL, IKEV2D_LOAD, IKEV2D_FLOOD (default: the README's build/;
+# cmake --build build --target ikev2d ikectl ikev2d-load ikev2d-flood).
 
 set -u
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-IKEV2D=${IKEV2D:-$ROOT/build-dev/daemon/ikev2d}
-IKECTL=${IKECTL:-$ROOT/build-dev/cli/ikectl}
-IKEV2D_LOAD=${IKEV2D_LOAD:-$ROOT/build-dev/tools/load/ikev2d-load}
-IKEV2D_FLOOD=${IKEV2D_FLOOD:-$ROOT/build-dev/tools/load/ikev2d-flood}
+IKEV2D=${IKEV2D:-$ROOT/build/daemon/ikev2d}
+IKECTL=${IKECTL:-$ROOT/build/cli/ikectl}
+IKEV2D_LOAD=${IKEV2D_LOAD:-$ROOT/build/tools/load/ikev2d-load}
+IKEV2D_FLOOD=${IKEV2D_FLOOD:-$ROOT/build/tools/load/ikev2d-flood}
 
 COUNT=3000
 CONCURRENCY=64

@@ -17,32 +17,6 @@ namespace {
 
 constexpr std::size_t kMaxBatch = 1024;
 
-ike::Error bad(std::string_view option, std::string reason) {
-  return make_error(Errc::invalid_argument, std::string(option) + ": " + std::move(reason));
-}
-
-ike::Result<double> parse_number(std::string_view option, std::string_view text) {
-  double value = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || error != std::errc() || end != text.data() + text.size() ||
-      !std::isfinite(value) || value < 0) {
-    return bad(option, "\"" + std::string(text) + "\" is not a number >= 0");
-  }
-  return value;
-}
-
-ike::Result<std::uint64_t> parse_whole(std::string_view option, std::string_view text,
-                                       std::uint64_t min, std::uint64_t max) {
-  std::uint64_t value = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || error != std::errc() || end != text.data() + text.size() || value < min ||
-      value > max) {
-    return bad(option, "\"" + std::string(text) + "\" is not a whole number in " +
-                           std::to_string(min) + ".." + std::to_string(max));
-  }
-  return value;
-}
-
 /// RFC 1918 space: where a spoofing tool may point.
 bool is_private_v4(const IpAddress& address) {
   auto b = address.bytes();
@@ -61,36 +35,36 @@ bool takes_value(std::string_view name) {
 ike::Status apply(FloodOptions& options, std::string_view name, std::string_view value) {
   if (name == "--from") {
     auto prefix = ike::IpPrefix::parse(value);
-    if (!prefix) return bad(name, prefix.error().reason);
+    if (!prefix) return option_error(name, prefix.error().reason);
     if (!prefix->address.is_v4() || !is_private_v4(prefix->address) || prefix->length < 8) {
-      return bad(name, "\"" + std::string(value) +
-                           "\" is not an IPv4 prefix of /8 or longer in RFC 1918 space");
+      return option_error(name, "\"" + std::string(value) +
+                                    "\" is not an IPv4 prefix of /8 or longer in RFC 1918 space");
     }
     options.spoofed = *prefix;
   } else if (name == "--source-port") {
-    auto port = parse_whole(name, value, 1, 65535);
+    auto port = parse_whole_number(name, value, 1, 65535);
     if (!port) return port.error();
     options.source_port = static_cast<std::uint16_t>(*port);
   } else if (name == "--rate") {
     if (value == "max") {
       options.rate = 0;
     } else {
-      auto rate = parse_number(name, value);
+      auto rate = parse_nonnegative_number(name, value);
       if (!rate) return rate.error();
       options.rate = *rate;
     }
   } else if (name == "--duration") {
-    auto seconds = parse_number(name, value);
+    auto seconds = parse_nonnegative_number(name, value);
     if (!seconds) return seconds.error();
     options.duration_seconds = *seconds;
   } else if (name == "--ike") {
     options.ike_proposals = std::string(value);
   } else if (name == "--nonce-size") {
-    auto size = parse_whole(name, value, 16, 256);
+    auto size = parse_whole_number(name, value, 16, 256);
     if (!size) return size.error();
     options.nonce_size = *size;
   } else if (name == "--batch") {
-    auto batch = parse_whole(name, value, 1, kMaxBatch);
+    auto batch = parse_whole_number(name, value, 1, kMaxBatch);
     if (!batch) return batch.error();
     options.batch = *batch;
   }
@@ -118,12 +92,12 @@ ike::Result<FloodOptions> parse_flood_options(const std::vector<std::string_view
       continue;
     }
     if (!argument.starts_with("--")) {
-      if (have_responder) return bad("RESPONDER", "given twice");
+      if (have_responder) return option_error("RESPONDER", "given twice");
       auto responder = parse_endpoint(argument);
-      if (!responder) return bad("RESPONDER", responder.error().reason);
+      if (!responder) return option_error("RESPONDER", responder.error().reason);
       if (!responder->address.is_v4() || !is_private_v4(responder->address)) {
-        return bad("RESPONDER",
-                   "\"" + std::string(argument) + "\" is not an IPv4 address in RFC 1918 space");
+        return option_error("RESPONDER", "\"" + std::string(argument) +
+                                             "\" is not an IPv4 address in RFC 1918 space");
       }
       options.responder = *responder;
       have_responder = true;
@@ -135,17 +109,17 @@ ike::Result<FloodOptions> parse_flood_options(const std::vector<std::string_view
       name = argument.substr(0, equals);
       value = argument.substr(equals + 1);
     } else if (takes_value(name)) {
-      if (i + 1 >= arguments.size()) return bad(name, "needs a value");
+      if (i + 1 >= arguments.size()) return option_error(name, "needs a value");
       value = arguments[++i];
     }
     if (!takes_value(name)) {
-      return bad(name, "unknown option (see --help)");
+      return option_error(name, "unknown option (see --help)");
     }
     if (auto applied = apply(options, name, value); !applied) return applied.error();
     have_from = have_from || name == "--from";
   }
-  if (!have_responder) return bad("RESPONDER", "missing (see --help)");
-  if (!have_from) return bad("--from", "missing: the spoofed source prefix");
+  if (!have_responder) return option_error("RESPONDER", "missing (see --help)");
+  if (!have_from) return option_error("--from", "missing: the spoofed source prefix");
   return options;
 }
 

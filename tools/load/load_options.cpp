@@ -21,43 +21,15 @@ constexpr std::size_t kMaxSourceAddresses = 65536;
 /// One worker per core is the point; more than this is a typo.
 constexpr std::uint64_t kMaxThreads = 64;
 
-ike::Error bad(std::string_view option, std::string reason) {
-  return make_error(Errc::invalid_argument, std::string(option) + ": " + std::move(reason));
-}
-
-ike::Result<std::uint64_t> parse_whole(std::string_view option, std::string_view text,
-                                       std::uint64_t min, std::uint64_t max) {
-  std::uint64_t value = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || error != std::errc() || end != text.data() + text.size()) {
-    return bad(option, "\"" + std::string(text) + "\" is not a whole number");
-  }
-  if (value < min || value > max) {
-    return bad(option, std::to_string(value) + " is outside " + std::to_string(min) + ".." +
-                           std::to_string(max));
-  }
-  return value;
-}
-
-ike::Result<double> parse_seconds(std::string_view option, std::string_view text) {
-  double value = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || error != std::errc() || end != text.data() + text.size() ||
-      !std::isfinite(value) || value < 0) {
-    return bad(option, "\"" + std::string(text) + "\" is not a number >= 0");
-  }
-  return value;
-}
-
 /// Appends start..end (inclusive) to `out`, refusing more than `limit` in all.
 ike::Status add_range(std::string_view item, IpAddress start, const IpAddress& end,
                       std::vector<IpAddress>& out, std::size_t limit) {
   if (start.family() != end.family() || end < start) {
-    return bad("--from", "\"" + std::string(item) + "\" is not an ascending range");
+    return option_error("--from", "\"" + std::string(item) + "\" is not an ascending range");
   }
   for (;;) {
     if (out.size() >= limit) {
-      return bad("--from", "more than " + std::to_string(limit) + " source addresses");
+      return option_error("--from", "more than " + std::to_string(limit) + " source addresses");
     }
     out.push_back(start);
     if (start == end) return {};
@@ -67,18 +39,46 @@ ike::Status add_range(std::string_view item, IpAddress start, const IpAddress& e
 
 }  // namespace
 
+ike::Error option_error(std::string_view option, std::string reason) {
+  return make_error(Errc::invalid_argument, std::string(option) + ": " + std::move(reason));
+}
+
+ike::Result<std::uint64_t> parse_whole_number(std::string_view option, std::string_view text,
+                                              std::uint64_t min, std::uint64_t max) {
+  std::uint64_t value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size()) {
+    return option_error(option, "\"" + std::string(text) + "\" is not a whole number");
+  }
+  if (value < min || value > max) {
+    return option_error(option, std::to_string(value) + " is outside " + std::to_string(min) +
+                                    ".." + std::to_string(max));
+  }
+  return value;
+}
+
+ike::Result<double> parse_nonnegative_number(std::string_view option, std::string_view text) {
+  double value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size() ||
+      !std::isfinite(value) || value < 0) {
+    return option_error(option, "\"" + std::string(text) + "\" is not a number >= 0");
+  }
+  return value;
+}
+
 ike::Status add_source_addresses(std::string_view item, std::vector<IpAddress>& out,
                                  std::size_t limit) {
   if (auto dash = item.find('-'); dash != std::string_view::npos) {
     auto first = IpAddress::parse(item.substr(0, dash));
-    if (!first) return bad("--from", first.error().reason);
+    if (!first) return option_error("--from", first.error().reason);
     auto last = IpAddress::parse(item.substr(dash + 1));
-    if (!last) return bad("--from", last.error().reason);
+    if (!last) return option_error("--from", last.error().reason);
     return add_range(item, *first, *last, out, limit);
   }
   if (item.find('/') != std::string_view::npos) {
     auto prefix = ike::IpPrefix::parse(item);
-    if (!prefix) return bad("--from", prefix.error().reason);
+    if (!prefix) return option_error("--from", prefix.error().reason);
     auto first = prefix->first();
     auto last = prefix->last();
     // The network and broadcast addresses of an IPv4 subnet are not hosts'
@@ -92,7 +92,7 @@ ike::Status add_source_addresses(std::string_view item, std::vector<IpAddress>& 
     return add_range(item, first, last, out, limit);
   }
   auto address = IpAddress::parse(item);
-  if (!address) return bad("--from", address.error().reason);
+  if (!address) return option_error("--from", address.error().reason);
   return add_range(item, *address, *address, out, limit);
 }
 
@@ -123,7 +123,7 @@ ike::Result<ike::sa::Endpoint> parse_endpoint(std::string_view text) {
   if (!parsed) return make_error(Errc::invalid_argument, parsed.error().reason);
   endpoint.address = *parsed;
   if (port) {
-    auto number = parse_whole("port", *port, 1, 65535);
+    auto number = parse_whole_number("port", *port, 1, 65535);
     if (!number) return std::move(number).error();
     endpoint.port = static_cast<std::uint16_t>(*number);
   }
@@ -148,7 +148,7 @@ ike::Result<LoadOptions> parse_load_options(const std::vector<std::string_view>&
   using Setter = std::function<ike::Status(std::string_view)>;
   auto whole = [](std::string_view name, auto& field, std::uint64_t min, std::uint64_t max) {
     return Setter([name, &field, min, max](std::string_view value) -> ike::Status {
-      auto parsed = parse_whole(name, value, min, max);
+      auto parsed = parse_whole_number(name, value, min, max);
       if (!parsed) return std::move(parsed).error();
       field = static_cast<std::remove_reference_t<decltype(field)>>(*parsed);
       return {};
@@ -156,7 +156,7 @@ ike::Result<LoadOptions> parse_load_options(const std::vector<std::string_view>&
   };
   auto seconds = [](std::string_view name, double& field) {
     return Setter([name, &field](std::string_view value) -> ike::Status {
-      auto parsed = parse_seconds(name, value);
+      auto parsed = parse_nonnegative_number(name, value);
       if (!parsed) return std::move(parsed).error();
       field = *parsed;
       return {};
@@ -176,7 +176,8 @@ ike::Result<LoadOptions> parse_load_options(const std::vector<std::string_view>&
            auto comma = value.find(',', start);
            auto item =
                value.substr(start, comma == std::string_view::npos ? value.npos : comma - start);
-           if (item.empty()) return bad("--from", "empty item in \"" + std::string(value) + "\"");
+           if (item.empty())
+             return option_error("--from", "empty item in \"" + std::string(value) + "\"");
            if (auto added = add_source_addresses(item, options.sources, kMaxSourceAddresses);
                !added) {
              return added;
@@ -194,7 +195,7 @@ ike::Result<LoadOptions> parse_load_options(const std::vector<std::string_view>&
       {"--threads", whole("--threads", options.threads, 1, kMaxThreads)},
       {"--psk",
        [&](std::string_view value) -> ike::Status {
-         if (value.empty()) return bad("--psk", "the secret is empty");
+         if (value.empty()) return option_error("--psk", "the secret is empty");
          options.psk = value;
          have_psk = true;
          return {};
@@ -230,7 +231,7 @@ ike::Result<LoadOptions> parse_load_options(const std::vector<std::string_view>&
       }
     }
     if (auto flag = flags.find(argument); flag != flags.end()) {
-      if (inline_value) return bad(argument, "takes no value");
+      if (inline_value) return option_error(argument, "takes no value");
       *flag->second = true;
       continue;
     }
@@ -241,7 +242,7 @@ ike::Result<LoadOptions> parse_load_options(const std::vector<std::string_view>&
       } else if (i + 1 < arguments.size()) {
         value = arguments[++i];
       } else {
-        return bad(argument, "needs a value");
+        return option_error(argument, "needs a value");
       }
       if (auto set = option->second(value); !set) return std::move(set).error();
       continue;
@@ -255,7 +256,7 @@ ike::Result<LoadOptions> parse_load_options(const std::vector<std::string_view>&
                         "more than one responder: \"" + std::string(argument) + "\"");
     }
     auto endpoint = parse_endpoint(argument);
-    if (!endpoint) return bad("responder", endpoint.error().reason);
+    if (!endpoint) return option_error("responder", endpoint.error().reason);
     options.responder = *endpoint;
     have_responder = true;
   }
@@ -264,24 +265,27 @@ ike::Result<LoadOptions> parse_load_options(const std::vector<std::string_view>&
     return make_error(Errc::invalid_argument, "no responder given (RESPONDER[:PORT])");
   }
   if (options.sources.empty()) {
-    return bad("--from", "give at least one source address (the tool binds each one)");
+    return option_error("--from", "give at least one source address (the tool binds each one)");
   }
   for (const auto& source : options.sources) {
     if (source.family() != options.responder.address.family()) {
-      return bad("--from", source.to_string() + " is not of the responder's address family");
+      return option_error("--from",
+                          source.to_string() + " is not of the responder's address family");
     }
   }
   if (options.first_port + options.ports_per_address - 1 > 65535) {
-    return bad("--ports", "ports from " + std::to_string(options.first_port) + " run past 65535");
+    return option_error("--ports",
+                        "ports from " + std::to_string(options.first_port) + " run past 65535");
   }
   bool certificate = !options.cert_file.empty() || !options.key_file.empty();
   if (certificate) {
     if (options.cert_file.empty() || options.key_file.empty()) {
-      return bad(options.cert_file.empty() ? "--cert" : "--key",
-                 "certificates need both --cert and --key");
+      return option_error(options.cert_file.empty() ? "--cert" : "--key",
+                          "certificates need both --cert and --key");
     }
-    if (options.ca_files.empty()) return bad("--cert", "give the responder's CA with --ca");
-    if (have_psk) return bad("--psk", "choose either --psk or --cert/--key, not both");
+    if (options.ca_files.empty())
+      return option_error("--cert", "give the responder's CA with --ca");
+    if (have_psk) return option_error("--psk", "choose either --psk or --cert/--key, not both");
     options.auth = AuthMode::certificate;
   } else if (!have_psk) {
     return make_error(Errc::invalid_argument, "no credentials: give --psk or --cert/--key/--ca");

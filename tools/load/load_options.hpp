@@ -78,4 +78,13 @@ ike::Result<ike::sa::Endpoint> parse_endpoint(std::string_view text);
 /// The --help text.
 std::string usage();
 
+/// Errors and strict number parsing of ikev2d-load's and ikev2d-flood's
+/// options; each error names the option:
+///   "--count: \"x\" is not a whole number", "--count: 0 is outside 1..10000000",
+///   "--rate: \"-1\" is not a number >= 0".
+ike::Error option_error(std::string_view option, std::string reason);
+ike::Result<std::uint64_t> parse_whole_number(std::string_view option, std::string_view text,
+                                              std::uint64_t min, std::uint64_t max);
+ike::Result<double> parse_nonnegative_number(std::string_view option, std::string_view text);
+
 }  // namespace ikev2d::load
