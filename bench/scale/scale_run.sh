@@ -52,7 +52,8 @@ CONF
 echo ": PSK \"$PSK\"" >"$WORK/east/ipsec.secrets"
 chmod 600 "$WORK/east/ipsec.secrets"
 # shellcheck disable=SC2086 # IKEV2D_ARGS is a list of arguments
-start_daemon east --log-level warning $IKEV2D_ARGS
+# info: start_daemon waits for its "ikev2d started" line.
+start_daemon east --log-level info $IKEV2D_ARGS
 EAST_PID=${DAEMON_PID[east]}
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 RSS_IDLE=$(rss_kb "$EAST_PID")
