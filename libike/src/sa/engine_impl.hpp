@@ -90,8 +90,8 @@ struct Engine::Impl final : IkeSaRegistry {
   /// The others follow what IKE SAs' fields and CHILD SAs change to: they are
   /// brought up to date for the touched IKE SAs at the end of every input
   /// (file_touched_keys). Lookups during an input also look at `touched`.
-  SerialIndex<PeerKey, PeerKeyHash> by_peer;
-  SerialIndex<IdentityPair, IdentityPairHash> by_identities;
+  SerialIndex<std::size_t> by_peer;
+  SerialIndex<std::size_t> by_identities;
   /// CHILD SAs' SPIs (inbound: ours; outbound: the peer's) -> IKE SAs.
   SerialIndex<std::uint32_t> by_inbound_spi;
   SerialIndex<std::uint32_t> by_outbound_spi;

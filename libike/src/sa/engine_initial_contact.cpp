@@ -19,7 +19,7 @@ bool Engine::Impl::has_other_ike_sa_to_peer(const IkeSa& sa) const {
     return other != nullptr && other->remote.address == sa.remote.address &&
            other->connection->local_id == sa.connection->local_id;
   };
-  const auto& filed = by_peer.find(PeerKey{sa.remote.address, sa.connection->local_id});
+  const auto& filed = by_peer.find(peer_key(sa.remote.address, sa.connection->local_id));
   return std::any_of(filed.begin(), filed.end(), matches) ||
          std::any_of(touched.begin(), touched.end(), matches);
 }
@@ -38,7 +38,7 @@ std::size_t Engine::Impl::drop_ike_sas_replaced_by(IkeSa& sa) {
       return;
     stale.push_back(other);
   };
-  for (auto serial : by_identities.find(IdentityPair{*sa.peer_id, sa.connection->local_id}))
+  for (auto serial : by_identities.find(identity_pair_key(*sa.peer_id, sa.connection->local_id)))
     consider(serial);
   for (auto serial : touched)
     consider(serial);

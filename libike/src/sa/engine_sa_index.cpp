@@ -31,11 +31,9 @@ bool filed_as_is(const FiledKeys& filed, const IkeSa& sa) {
            filed.outbound_spis.empty();
   }
   const auto& local_id = sa.connection->local_id;
-  if (!filed.peer || filed.peer->address != sa.remote.address || filed.peer->local_id != local_id)
-    return false;
+  if (filed.peer != peer_key(sa.remote.address, local_id)) return false;
   if (filed.identities.has_value() != sa.peer_id.has_value()) return false;
-  if (filed.identities &&
-      (filed.identities->peer_id != *sa.peer_id || filed.identities->local_id != local_id))
+  if (filed.identities && *filed.identities != identity_pair_key(*sa.peer_id, local_id))
     return false;
   std::size_t in = 0;
   std::size_t out = 0;
@@ -56,8 +54,8 @@ bool filed_as_is(const FiledKeys& filed, const IkeSa& sa) {
 FiledKeys keys_of(const IkeSa& sa) {
   FiledKeys keys;
   if (sa.state == IkeState::destroying) return keys;
-  keys.peer = PeerKey{sa.remote.address, sa.connection->local_id};
-  if (sa.peer_id) keys.identities = IdentityPair{*sa.peer_id, sa.connection->local_id};
+  keys.peer = peer_key(sa.remote.address, sa.connection->local_id);
+  if (sa.peer_id) keys.identities = identity_pair_key(*sa.peer_id, sa.connection->local_id);
   for (const auto& child : sa.children) {
     if (child.spi_in != 0) keys.inbound_spis.push_back(child.spi_in);
     if (child.spi_out != 0) keys.outbound_spis.push_back(child.spi_out);

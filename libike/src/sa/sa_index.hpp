@@ -69,36 +69,28 @@ struct NameHash {
 
 std::size_t hash_identity(const pki::Identity& identity) noexcept;
 
+/// The keys of the peer and identity indexes are hashes, not copies of
+/// addresses and identities: a copy per IKE SA (a DN is 100 octets and
+/// more) cost several hundred octets of heap each, and every lookup checks
+/// the IKE SAs it finds against the fields anyway, so a collision only
+/// costs that check.
+///
 /// has_other_ike_sa_to_peer's question: the peer's address and our identity.
-struct PeerKey {
-  IpAddress address;
-  pki::Identity local_id;
-  friend bool operator==(const PeerKey&, const PeerKey&) = default;
-};
-struct PeerKeyHash {
-  std::size_t operator()(const PeerKey& key) const noexcept {
-    return std::hash<IpAddress>{}(key.address) * 31 + hash_identity(key.local_id);
-  }
-};
-
+inline std::size_t peer_key(const IpAddress& address, const pki::Identity& local_id) noexcept {
+  return std::hash<IpAddress>{}(address)*31 + hash_identity(local_id);
+}
 /// drop_ike_sas_replaced_by's question: both identities.
-struct IdentityPair {
-  pki::Identity peer_id;
-  pki::Identity local_id;
-  friend bool operator==(const IdentityPair&, const IdentityPair&) = default;
-};
-struct IdentityPairHash {
-  std::size_t operator()(const IdentityPair& key) const noexcept {
-    return hash_identity(key.peer_id) * 31 + hash_identity(key.local_id);
-  }
-};
+inline std::size_t identity_pair_key(const pki::Identity& peer_id,
+                                     const pki::Identity& local_id) noexcept {
+  return hash_identity(peer_id) * 31 + hash_identity(local_id);
+}
 
 /// What one IKE SA is filed under in the indexes that follow its state
 /// (everything but the connection name): as of the end of the last input
 /// that touched it. A destroying IKE SA is filed under nothing.
 struct FiledKeys {
-  std::optional<PeerKey> peer;
-  std::optional<IdentityPair> identities;
+  std::optional<std::size_t> peer;        ///< peer_key()
+  std::optional<std::size_t> identities;  ///< identity_pair_key()
   /// Nonzero SPIs of its CHILD SAs, in the order of IkeSa::children (a
   /// repeated SPI is filed once).
   std::vector<std::uint32_t> inbound_spis;
