@@ -236,6 +236,7 @@ TEST(TerminalSafe, EscapesControlCharactersOnly) {
             "\\xc2\\x9b31m");
   EXPECT_EQ(terminal_safe("\xc2\xa0"), "\xc2\xa0");  // NBSP is printable
   EXPECT_EQ(terminal_safe("end\xc2"), "end\xc2");
+  EXPECT_EQ(terminal_safe("safe prefix\x1b[0m"), "safe prefix\\x1b[0m");
 }
 
 }  // namespace
