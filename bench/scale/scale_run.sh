@@ -8,7 +8,9 @@
 # NO_PROPOSAL_CHOSEN and keeps the IKE SA); IKEV2D_ARGS=--null-kernel
 # negotiates the CHILD SAs too and installs nothing.
 #
-# As root, after building (README.md, Performance):
+# As root, after building the three programs in the README's build/
+# (`cmake --build build --target ikev2d ikectl ikev2d-load`, or one run of
+# bench/compare/compare.sh, which builds them):
 #   bench/scale/scale_run.sh
 # Environment (defaults): COUNT=100000 PORTS=8 LOAD_THREADS=$(nproc)
 #   CONCURRENCY=128 HOLD=10 (s) IKEV2D_ARGS="" IKEV2D IKECTL IKEV2D_LOAD (build/)
