@@ -113,17 +113,8 @@ ip -n "$NS_L" route add local "$SPOOFED" dev lo || fail "local route for the spo
 # --- ikev2d, a road-warrior PSK responder
 mkdir -p "$WORK"/ipsec.d/{cacerts,certs,private,crls} "$WORK/run"
 chmod 700 "$WORK/ipsec.d/private"
-cat >"$WORK/ipsec.conf" <<CONF
-conn rw
-    left=$RESPONDER
-    leftid=@east.example
-    right=%any
-    rightid=%any
-    authby=psk
-    auto=add
-CONF
-echo ": PSK \"$PSK\"" >"$WORK/ipsec.secrets"
-chmod 600 "$WORK/ipsec.secrets"
+source "$ROOT/tests/net/road_warrior.sh"
+write_road_warrior_psk "$WORK" "$RESPONDER" "$PSK"
 ip netns exec "$NS_R" "$IKEV2D" --config "$WORK/ipsec.conf" --secrets "$WORK/ipsec.secrets" \
   --ipsec-d "$WORK/ipsec.d" --runtime-dir "$WORK/run" ${IKEV2D_ARGS:-} >"$WORK/ikev2d.log" 2>&1 &
 DAEMON_PID=$!

@@ -38,22 +38,9 @@ PSK=ikev2d-bench-scale-0123456789abcdef
 SOURCES=254
 # One socket per source endpoint in ikev2d-load.
 ulimit -n "$(ulimit -Hn)"
-for i in $(seq 1 $SOURCES); do
-  ip -n "$NS_W" addr add "10.77.0.$i/24" dev vw || fail "address 10.77.0.$i"
-done
-ip -n "$NS_E" route add 10.77.0.0/24 via "$WEST_ADDRESS" || fail "route to 10.77.0.0/24"
-cat >"$WORK/east/ipsec.conf" <<CONF
-conn rw
-    left=$EAST_ADDRESS
-    leftid=@east.example
-    right=%any
-    rightid=%any
-    authby=psk
-    auto=add
-CONF
-echo ": PSK \"$PSK\"" >"$WORK/east/ipsec.secrets"
-chmod 600 "$WORK/east/ipsec.secrets"
-# shellcheck disable=SC2086 # IKEV2D_ARGS is a list of arguments
+source "$REPO/tests/net/road_warrior.sh"
+add_load_sources "$SOURCES"
+write_road_warrior_psk "$WORK/east" "$EAST_ADDRESS" "$PSK"
 # info: start_daemon waits for its "ikev2d started" line.
 start_daemon east --log-level info $IKEV2D_ARGS
 EAST_PID=${DAEMON_PID[east]}

@@ -86,6 +86,16 @@ net_setup() {
 
 ns_of() { [[ $1 == west ]] && echo "$NS_W" || echo "$NS_E"; }
 
+# add_load_sources COUNT: 10.77.0.1..COUNT on west for ikev2d-load, routed
+# to from east.
+add_load_sources() {
+  local i
+  for i in $(seq 1 "$1"); do
+    ip -n "$NS_W" addr add "10.77.0.$i/24" dev vw || fail "address 10.77.0.$i"
+  done
+  ip -n "$NS_E" route add 10.77.0.0/24 via "$WEST_ADDRESS" || fail "route to 10.77.0.0/24"
+}
+
 # start_daemon SIDE [EXTRA ARGS...]: runs ikev2d in SIDE's namespace and waits
 # for its control socket.
 start_daemon() {

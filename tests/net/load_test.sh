@@ -16,23 +16,9 @@ net_setup load
 
 COUNT=300
 PSK=ikev2d-net-load-0123456789abcdef
-# The load generator's addresses, routed to from east.
-for i in $(seq 1 16); do
-  ip -n "$NS_W" addr add "10.77.0.$i/24" dev vw || fail "address 10.77.0.$i"
-done
-ip -n "$NS_E" route add 10.77.0.0/24 via "$WEST_ADDRESS" || fail "route to 10.77.0.0/24"
-
-cat >"$WORK/east/ipsec.conf" <<CONF
-conn rw
-    left=$EAST_ADDRESS
-    leftid=@east.example
-    right=%any
-    rightid=%any
-    authby=psk
-    auto=add
-CONF
-echo ": PSK \"$PSK\"" >"$WORK/east/ipsec.secrets"
-chmod 600 "$WORK/east/ipsec.secrets"
+source "$(dirname "${BASH_SOURCE[0]}")/road_warrior.sh"
+add_load_sources 16
+write_road_warrior_psk "$WORK/east" "$EAST_ADDRESS" "$PSK"
 start_daemon east --log-level info
 
 log "ikev2d-load: $COUNT IKE SAs from 16 addresses x 4 ports, hold, rekey, down"
