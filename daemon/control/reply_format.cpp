@@ -258,10 +258,6 @@ std::string key_value_record(const json& record, const char* name_key, const cha
   return out;
 }
 
-}  // namespace
-
-namespace {
-
 /// C1 controls (U+0080..U+009F) are 0xC2 0x80..0x9F in UTF-8.
 bool is_c1_at(std::string_view text, std::size_t i) {
   return static_cast<unsigned char>(text[i]) == 0xc2 && i + 1 < text.size() &&
@@ -287,10 +283,9 @@ std::string terminal_safe(std::string_view text) {
   safe.reserve(text.size() + 8);
   for (std::size_t i = first; i < text.size(); ++i) {
     auto byte = static_cast<unsigned char>(text[i]);
-    bool c1 = is_c1_at(text, i);
-    if (byte < 0x20 || byte == 0x7f || c1) {
+    if (needs_escape(text, i)) {
       char escaped[16];
-      if (c1) {
+      if (is_c1_at(text, i)) {
         std::snprintf(escaped, sizeof escaped, "\\xc2\\x%02x",
                       static_cast<unsigned char>(text[++i]));
       } else {
