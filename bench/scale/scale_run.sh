@@ -56,9 +56,7 @@ LOAD_PID=$!
 DAEMON_PID[load]=$LOAD_PID # killed by lib.sh's cleanup if the run fails first
 
 # During the hold: east has them all; time the listings.
-count_established() {
-  ctl east --json status | jq -s '[.[] | select(.type == "ike_sa" and .state == "ESTABLISHED")] | length'
-}
+count_established() { ike_states east | grep -c ":ESTABLISHED$"; }
 held=0
 for _ in $(seq 1 600); do
   kill -0 "$LOAD_PID" 2>/dev/null || break
